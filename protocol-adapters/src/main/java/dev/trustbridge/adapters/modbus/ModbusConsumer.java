@@ -1,0 +1,54 @@
+package dev.trustbridge.adapters.modbus;
+
+import dev.trustbridge.adapters.SampleBatch;
+import dev.trustbridge.adapters.TrustBridgeHeaders;
+import dev.trustbridge.adapters.modbus.internal.DeviceSession;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.ScheduledPollConsumer;
+
+/** Emits one exchange per poll cycle whose body is the device's {@link SampleBatch}. */
+public class ModbusConsumer extends ScheduledPollConsumer {
+
+  private DeviceSession session;
+
+  ModbusConsumer(ModbusEndpoint endpoint, Processor processor) {
+    super(endpoint, processor);
+  }
+
+  @Override
+  public ModbusEndpoint getEndpoint() {
+    return (ModbusEndpoint) super.getEndpoint();
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    session = getEndpoint().openSession();
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    super.doStop();
+    session.close();
+  }
+
+  @Override
+  protected int poll() throws Exception {
+    SampleBatch batch = session.poll();
+    Exchange exchange = createExchange(false);
+    try {
+      exchange.getIn().setBody(batch);
+      exchange.getIn().setHeader(TrustBridgeHeaders.DEVICE_ID, batch.deviceId());
+      getProcessor().process(exchange);
+      if (exchange.getException() != null) {
+        getExceptionHandler()
+            .handleException(
+                "route failed for device " + batch.deviceId(), exchange, exchange.getException());
+      }
+    } finally {
+      releaseExchange(exchange, false);
+    }
+    return 1;
+  }
+}

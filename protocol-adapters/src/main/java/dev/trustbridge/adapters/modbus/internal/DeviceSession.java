@@ -1,0 +1,245 @@
+package dev.trustbridge.adapters.modbus.internal;
+
+import com.ghgande.j2mod.modbus.ModbusSlaveException;
+import com.ghgande.j2mod.modbus.io.ModbusTCPTransaction;
+import com.ghgande.j2mod.modbus.msg.ModbusRequest;
+import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import com.ghgande.j2mod.modbus.msg.ReadCoilsRequest;
+import com.ghgande.j2mod.modbus.msg.ReadCoilsResponse;
+import com.ghgande.j2mod.modbus.msg.ReadInputDiscretesRequest;
+import com.ghgande.j2mod.modbus.msg.ReadInputDiscretesResponse;
+import com.ghgande.j2mod.modbus.msg.ReadInputRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadInputRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.net.TCPMasterConnection;
+import com.ghgande.j2mod.modbus.util.BitVector;
+import dev.trustbridge.adapters.Sample;
+import dev.trustbridge.adapters.SampleBatch;
+import dev.trustbridge.adapters.modbus.ModbusDevice;
+import dev.trustbridge.adapters.modbus.ModbusTag;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's one connection to one Modbus device. Each poll reads every planned request and
+ * returns one sample per tag: GOOD when read, BAD when the device is down, timed out or answered
+ * with an exception. A lost connection is retried after a backoff delay; until then polls return
+ * BAD at once instead of blocking on the network. Used by one thread at a time.
+ */
+public final class DeviceSession implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+
+  private final ModbusDevice device;
+  private final List<ReadRequest> plan;
+  private final Backoff backoff;
+  private final Clock clock;
+  private final Set<ReadRequest> rejectedRequests = new HashSet<>();
+  private TCPMasterConnection connection;
+  private Instant nextConnectAttempt = Instant.MIN;
+  private boolean down;
+
+  public DeviceSession(ModbusDevice device, List<ReadRequest> plan, Backoff backoff, Clock clock) {
+    this.device = device;
+    this.plan = List.copyOf(plan);
+    this.backoff = backoff;
+    this.clock = clock;
+  }
+
+  /** Reads all tags once. Never throws for device faults: they become BAD samples. */
+  public SampleBatch poll() {
+    Map<ModbusTag, Object> values = new HashMap<>();
+    if (ensureConnected()) {
+      for (ReadRequest request : plan) {
+        try {
+          values.putAll(read(request));
+          if (rejectedRequests.remove(request)) {
+            LOG.info("modbus read accepted again device={} {}", device.id(), describe(request));
+          }
+        } catch (ModbusSlaveException e) {
+          if (rejectedRequests.add(request)) {
+            LOG.warn(
+                "modbus read rejected device={} {} exceptionCode={} reason=\"{}\"",
+                device.id(),
+                describe(request),
+                e.getType(),
+                e.getMessage());
+          }
+        } catch (Exception e) {
+          connectionLost(e);
+          break;
+        }
+      }
+    }
+    Instant now = clock.instant();
+    List<Sample> samples = new ArrayList<>(device.tags().size());
+    for (ModbusTag tag : device.tags()) {
+      Object value = values.get(tag);
+      samples.add(
+          value == null
+              ? Sample.bad(tag.name(), now, tag.unit())
+              : Sample.good(tag.name(), value, now, now, tag.unit()));
+    }
+    return new SampleBatch(device.id(), samples);
+  }
+
+  private boolean ensureConnected() {
+    if (connection != null && connection.isConnected()) {
+      return true;
+    }
+    if (clock.instant().isBefore(nextConnectAttempt)) {
+      return false;
+    }
+    TCPMasterConnection candidate = null;
+    try {
+      candidate = new TCPMasterConnection(InetAddress.getByName(device.host()));
+      candidate.setPort(device.port());
+      candidate.setTimeout((int) device.timeout().toMillis());
+      candidate.connect();
+      connection = candidate;
+      backoff.reset();
+      if (down) {
+        down = false;
+        LOG.info("modbus device up device={} endpoint={}", device.id(), device.endpoint());
+      }
+      return true;
+    } catch (Exception e) {
+      if (candidate != null) {
+        candidate.close();
+      }
+      connectionLost(e);
+      return false;
+    }
+  }
+
+  private void connectionLost(Exception cause) {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+    Duration delay = backoff.nextDelay();
+    nextConnectAttempt = clock.instant().plus(delay);
+    if (!down) {
+      down = true;
+      LOG.warn(
+          "modbus device down device={} endpoint={} reason=\"{}\" retryInMs={}",
+          device.id(),
+          device.endpoint(),
+          reason(cause),
+          delay.toMillis());
+    } else {
+      LOG.debug(
+          "modbus reconnect failed device={} endpoint={} reason=\"{}\" retryInMs={}",
+          device.id(),
+          device.endpoint(),
+          reason(cause),
+          delay.toMillis());
+    }
+  }
+
+  private Map<ModbusTag, Object> read(ReadRequest request) throws Exception {
+    ModbusResponse response = execute(request(request));
+    Map<ModbusTag, Object> values = new HashMap<>();
+    switch (request.table()) {
+      case COIL, DISCRETE_INPUT -> {
+        BitVector bits =
+            response instanceof ReadCoilsResponse coils
+                ? coils.getCoils()
+                : ((ReadInputDiscretesResponse) response).getDiscretes();
+        for (ModbusTag tag : request.tags()) {
+          values.put(tag, bits.getBit(tag.address() - request.start()));
+        }
+      }
+      case INPUT_REGISTER, HOLDING_REGISTER -> {
+        int[] registers = registerValues(response, request.count());
+        for (ModbusTag tag : request.tags()) {
+          values.put(tag, TagDecoder.decodeRegisters(tag, registers, request.start()));
+        }
+      }
+    }
+    return values;
+  }
+
+  private ModbusRequest request(ReadRequest request) {
+    ModbusRequest modbusRequest =
+        switch (request.table()) {
+          case COIL -> new ReadCoilsRequest(request.start(), request.count());
+          case DISCRETE_INPUT -> new ReadInputDiscretesRequest(request.start(), request.count());
+          case INPUT_REGISTER -> new ReadInputRegistersRequest(request.start(), request.count());
+          case HOLDING_REGISTER ->
+              new ReadMultipleRegistersRequest(request.start(), request.count());
+        };
+    modbusRequest.setUnitID(device.unitId());
+    return modbusRequest;
+  }
+
+  private ModbusResponse execute(ModbusRequest request) throws Exception {
+    ModbusTCPTransaction transaction = new ModbusTCPTransaction(connection);
+    transaction.setRequest(request);
+    // one try: a retry inside j2mod would hold this device's poll for another timeout
+    transaction.setRetries(1);
+    transaction.execute();
+    return transaction.getResponse();
+  }
+
+  private static int[] registerValues(ModbusResponse response, int expected) {
+    int received;
+    IntUnaryOperator register;
+    if (response instanceof ReadMultipleRegistersResponse holding) {
+      received = holding.getWordCount();
+      register = holding::getRegisterValue;
+    } else {
+      ReadInputRegistersResponse input = (ReadInputRegistersResponse) response;
+      received = input.getWordCount();
+      register = input::getRegisterValue;
+    }
+    if (received != expected) {
+      throw new IllegalStateException(
+          "device answered " + received + " registers where " + expected + " were asked");
+    }
+    int[] values = new int[expected];
+    for (int i = 0; i < expected; i++) {
+      values[i] = register.applyAsInt(i);
+    }
+    return values;
+  }
+
+  private static String describe(ReadRequest request) {
+    return "table="
+        + request.table().configName()
+        + " start="
+        + request.start()
+        + " count="
+        + request.count();
+  }
+
+  private static String reason(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName()
+        + (message == null ? "" : ": " + message.replace('"', '\''));
+  }
+
+  @Override
+  public void close() {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+}
