@@ -1,0 +1,211 @@
+package dev.trustbridge.runtime.config;
+
+import dev.trustbridge.adapters.modbus.ByteOrder;
+import dev.trustbridge.adapters.modbus.ModbusDataType;
+import dev.trustbridge.adapters.modbus.ModbusDevice;
+import dev.trustbridge.adapters.modbus.ModbusTable;
+import dev.trustbridge.adapters.modbus.ModbusTag;
+import dev.trustbridge.adapters.modbus.WordOrder;
+import dev.trustbridge.runtime.config.internal.CamelRouteGrammar;
+import dev.trustbridge.runtime.config.internal.HostAndPort;
+import dev.trustbridge.runtime.config.internal.Problems;
+import dev.trustbridge.runtime.config.internal.RouteFileCheck;
+import dev.trustbridge.runtime.config.internal.Substitution;
+import dev.trustbridge.runtime.config.internal.YamlFiles;
+import dev.trustbridge.runtime.config.internal.YamlMapping;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Loads and validates a configuration directory: {@code trustbridge.yaml} and {@code
+ * routes/*.camel.yaml}. Every problem in every file is collected and reported together in one
+ * {@link ConfigException}; a configuration is returned only when there is none.
+ */
+public final class ConfigLoader {
+
+  /** The main configuration file's name inside the configuration directory. */
+  public static final String MAIN_FILE = "trustbridge.yaml";
+
+  /** The route directory's name inside the configuration directory. */
+  public static final String ROUTES_DIRECTORY = "routes";
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private final Map<String, String> environment;
+
+  /**
+   * @param environment what {@code ${env:NAME}} resolves against; {@link System#getenv()} in
+   *     production
+   */
+  public ConfigLoader(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** Loads the configuration in {@code directory}, or throws every problem found. */
+  public GatewayConfig load(Path directory) throws ConfigException {
+    Problems problems = new Problems();
+    Substitution substitution = new Substitution(environment, directory);
+    Optional<Node> document = YamlFiles.parse(directory.resolve(MAIN_FILE), MAIN_FILE, problems);
+    List<Path> routeFiles = routeFiles(directory, problems);
+    if (document.isEmpty()) {
+      problems.throwIfAny();
+    }
+    YamlMapping root = YamlMapping.root(MAIN_FILE, document.orElseThrow(), problems, substitution);
+    String site = id(root, "site");
+    String gateway = id(root, "gateway");
+    SecurityMode mode =
+        root.mapping("security")
+            .map(
+                security -> {
+                  SecurityMode value =
+                      security.choice(
+                          "mode",
+                          SecurityMode.PRODUCTION,
+                          SecurityMode.values(),
+                          SecurityMode::configName);
+                  security.rejectUnknownKeys();
+                  return value;
+                })
+            .orElse(SecurityMode.PRODUCTION);
+    Set<String> deviceIds = new HashSet<>();
+    List<ModbusDevice> devices = devices(root, deviceIds);
+    List<UplinkConfig> uplinks = UplinkReader.read(root, mode, directory);
+    root.rejectUnknownKeys();
+
+    Set<String> uplinkIds = new HashSet<>();
+    uplinks.forEach(u -> uplinkIds.add(u.id()));
+    Set<String> routeIds = new HashSet<>();
+    try (CamelRouteGrammar grammar = new CamelRouteGrammar()) {
+      for (Path routeFile : routeFiles) {
+        new RouteFileCheck(directory, routeFile, problems)
+            .check(deviceIds, uplinkIds, routeIds, grammar);
+      }
+    }
+    problems.throwIfAny();
+    return new GatewayConfig(directory, site, gateway, mode, devices, uplinks, routeFiles);
+  }
+
+  private static String id(YamlMapping mapping, String key) {
+    Optional<String> value = mapping.requiredString(key);
+    if (value.isPresent() && !ID.matcher(value.get()).matches()) {
+      mapping.problem(
+          key,
+          "'" + value.get() + "' is not a valid id (letters, digits, '.', '_', '-'; at most 64)");
+      return "";
+    }
+    return value.orElse("");
+  }
+
+  private static List<Path> routeFiles(Path directory, Problems problems) {
+    Path routes = directory.resolve(ROUTES_DIRECTORY);
+    if (!Files.isDirectory(routes)) {
+      problems.inFile(ROUTES_DIRECTORY + "/", "directory not found in " + directory);
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(routes)) {
+      List<Path> found =
+          files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
+      if (found.isEmpty()) {
+        problems.inFile(ROUTES_DIRECTORY + "/", "holds no *.camel.yaml route file");
+      }
+      return found;
+    } catch (IOException e) {
+      problems.inFile(ROUTES_DIRECTORY + "/", "cannot be listed: " + e.getMessage());
+      return List.of();
+    }
+  }
+
+  /**
+   * @param ids receives every declared device id, including those of devices with problems, so that
+   *     routes naming them are not reported a second time
+   */
+  private static List<ModbusDevice> devices(YamlMapping root, Set<String> ids) {
+    List<ModbusDevice> devices = new ArrayList<>();
+    for (YamlMapping device : root.mappings("devices", true)) {
+      String id = id(device, "id");
+      if (!id.isEmpty() && !ids.add(id)) {
+        device.problem("id", "device '" + id + "' is declared twice");
+      }
+      String protocol = device.requiredString("protocol").orElse("");
+      if (!protocol.isEmpty() && !protocol.equals("modbus")) {
+        device.problem("protocol", "unknown protocol '" + protocol + "' (expected one of: modbus)");
+      }
+      String endpoint = device.requiredString("endpoint").orElse("");
+      int unitId = device.integer("unitId", 1, 0, 255);
+      Duration pollInterval = device.duration("pollInterval", Duration.ofSeconds(1));
+      Duration timeout = device.duration("timeout", Duration.ofSeconds(2));
+      List<ModbusTag> tags = tags(device);
+      device.rejectUnknownKeys();
+      Optional<HostAndPort> address = HostAndPort.parse(endpoint, 502);
+      if (!endpoint.isEmpty() && address.isEmpty()) {
+        device.problem("endpoint", "'" + endpoint + "' is not host:port, e.g. 10.0.0.5:502");
+      }
+      if (!id.isEmpty() && address.isPresent() && protocol.equals("modbus") && !tags.isEmpty()) {
+        try {
+          devices.add(
+              new ModbusDevice(
+                  id,
+                  address.get().host(),
+                  address.get().port(),
+                  unitId,
+                  pollInterval,
+                  timeout,
+                  tags));
+        } catch (IllegalArgumentException e) {
+          device.problem(e.getMessage());
+        }
+      }
+    }
+    return devices;
+  }
+
+  private static List<ModbusTag> tags(YamlMapping device) {
+    List<ModbusTag> tags = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (YamlMapping tag : device.mappings("tags", true)) {
+      String name = tag.requiredString("name").orElse("");
+      if (!name.isEmpty() && !names.add(name)) {
+        tag.problem("name", "tag '" + name + "' is declared twice on this device");
+      }
+      ModbusTable table = tag.choice("table", null, ModbusTable.values(), ModbusTable::configName);
+      if (!tag.has("table")) {
+        tag.problem("table", "is required");
+      }
+      int address = tag.requiredInteger("address", 0, ModbusTag.MAX_ADDRESS);
+      ModbusDataType type =
+          tag.choice(
+              "type",
+              table != null && table.holdsBits() ? ModbusDataType.BOOL : ModbusDataType.UINT16,
+              ModbusDataType.values(),
+              ModbusDataType::configName);
+      ByteOrder byteOrder =
+          tag.choice("byteOrder", ByteOrder.BIG_ENDIAN, ByteOrder.values(), ByteOrder::configName);
+      WordOrder wordOrder =
+          tag.choice("wordOrder", WordOrder.HIGH_FIRST, WordOrder.values(), WordOrder::configName);
+      double scale = tag.number("scale", 1);
+      double offset = tag.number("offset", 0);
+      String unit = tag.optionalString("unit").orElse("");
+      tag.rejectUnknownKeys();
+      if (!name.isEmpty() && table != null) {
+        try {
+          tags.add(
+              new ModbusTag(name, table, address, type, byteOrder, wordOrder, scale, offset, unit));
+        } catch (IllegalArgumentException e) {
+          tag.problem(e.getMessage());
+        }
+      }
+    }
+    return tags;
+  }
+}

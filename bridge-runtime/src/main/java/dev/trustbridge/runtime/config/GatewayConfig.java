@@ -1,0 +1,33 @@
+package dev.trustbridge.runtime.config;
+
+import dev.trustbridge.adapters.modbus.ModbusDevice;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The validated configuration of one gateway: who it is, which devices it serves, and which route
+ * files it runs. Only {@link ConfigLoader} makes one, and only when nothing is wrong.
+ *
+ * @param directory the configuration directory
+ * @param site the site (plant) id, the first level of every topic
+ * @param gatewayId this gateway's id, unique within the site
+ * @param securityMode how strictly trust is enforced
+ * @param modbusDevices the registered Modbus TCP devices
+ * @param uplinks the cloud broker connections
+ * @param routeFiles the Camel YAML DSL route files, sorted by name
+ */
+public record GatewayConfig(
+    Path directory,
+    String site,
+    String gatewayId,
+    SecurityMode securityMode,
+    List<ModbusDevice> modbusDevices,
+    List<UplinkConfig> uplinks,
+    List<Path> routeFiles) {
+
+  public GatewayConfig {
+    modbusDevices = List.copyOf(modbusDevices);
+    uplinks = List.copyOf(uplinks);
+    routeFiles = List.copyOf(routeFiles);
+  }
+}

@@ -1,0 +1,320 @@
+package dev.trustbridge.runtime.config.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads one YAML mapping of a configuration file field by field. Every accessor records a problem
+ * with file, line and field path instead of throwing, and returns a fallback, so that one pass
+ * finds every problem; {@link #rejectUnknownKeys()} then reports the keys nobody asked for.
+ */
+public final class YamlMapping {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private final String file;
+  private final String path;
+  private final Node node;
+  private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+  private final List<String> read = new ArrayList<>();
+  private final Problems problems;
+  private final Substitution substitution;
+
+  private YamlMapping(
+      String file, String path, Node node, Problems problems, Substitution substitution) {
+    this.file = file;
+    this.path = path;
+    this.node = node;
+    this.problems = problems;
+    this.substitution = substitution;
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
+        if (entries.putIfAbsent(key, tuple) != null) {
+          problems.at(file, tuple.getKeyNode(), field(key), "is given twice");
+        }
+      }
+    } else {
+      problems.at(file, node, path, "must be a mapping of keys to values");
+    }
+  }
+
+  /** Reads the document's root, which must be a mapping. */
+  public static YamlMapping root(
+      String file, Node node, Problems problems, Substitution substitution) {
+    return new YamlMapping(file, "", node, problems, substitution);
+  }
+
+  /** The field path of a key in this mapping, e.g. {@code devices[0].port}. */
+  public String field(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  /** Records a problem at this mapping. */
+  public void problem(String message) {
+    problems.at(file, node, path, message);
+  }
+
+  /** Records a problem at a key's value (or at this mapping when the key is absent). */
+  public void problem(String key, String message) {
+    NodeTuple tuple = entries.get(key);
+    problems.at(file, tuple == null ? node : tuple.getValueNode(), field(key), message);
+  }
+
+  /** Whether the key is present. */
+  public boolean has(String key) {
+    return entries.containsKey(key);
+  }
+
+  /** A required text value. */
+  public Optional<String> requiredString(String key) {
+    Optional<String> value = optionalString(key);
+    if (value.isEmpty() && !entries.containsKey(key)) {
+      problem(key, "is required");
+    }
+    return value;
+  }
+
+  /** A text value, with references resolved; empty when absent or unusable. */
+  public Optional<String> optionalString(String key) {
+    return scalar(key).flatMap(scalar -> resolve(field(key), scalar));
+  }
+
+  /**
+   * A secret: must be given as one {@code ${env:…}} or {@code ${file:…}} reference, never as
+   * literal text, and its value is never part of a message.
+   */
+  public Optional<char[]> secret(String key) {
+    Optional<ScalarNode> scalar = scalar(key);
+    if (scalar.isEmpty()) {
+      if (!entries.containsKey(key)) {
+        problem(key, "is required");
+      }
+      return Optional.empty();
+    }
+    if (!Substitution.isSingleReference(scalar.get().getValue())) {
+      problem(
+          key, "must be a reference such as ${env:NAME} or ${file:PATH}, not the secret itself");
+      return Optional.empty();
+    }
+    return resolve(field(key), scalar.get()).map(String::toCharArray);
+  }
+
+  /** An integer within bounds, or the fallback when absent. */
+  public int integer(String key, int fallback, int min, int max) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              try {
+                int value = Integer.parseInt(text.strip());
+                if (value < min || value > max) {
+                  problem(key, value + " is outside " + min + ".." + max);
+                  return Optional.empty();
+                }
+                return Optional.of(value);
+              } catch (NumberFormatException e) {
+                problem(key, "'" + text + "' is not a whole number");
+                return Optional.empty();
+              }
+            })
+        .orElse(fallback);
+  }
+
+  /** A required integer within bounds; {@code min} when absent or wrong (a problem is recorded). */
+  public int requiredInteger(String key, int min, int max) {
+    if (!entries.containsKey(key)) {
+      problem(key, "is required");
+    }
+    return integer(key, min, min, max);
+  }
+
+  /** A finite decimal number, or the fallback when absent. */
+  public double number(String key, double fallback) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              try {
+                double value = Double.parseDouble(text.strip());
+                if (Double.isFinite(value)) {
+                  return Optional.of(value);
+                }
+              } catch (NumberFormatException e) {
+                // reported below
+              }
+              problem(key, "'" + text + "' is not a number");
+              return Optional.<Double>empty();
+            })
+        .orElse(fallback);
+  }
+
+  /** A positive duration such as {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601. */
+  public Duration duration(String key, Duration fallback) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              Optional<Duration> value = parseDuration(text.strip());
+              if (value.isEmpty() || value.get().isZero() || value.get().isNegative()) {
+                problem(
+                    key, "'" + text + "' is not a positive duration such as 500ms, 2s, 5m or 1h");
+                return Optional.<Duration>empty();
+              }
+              return value;
+            })
+        .orElse(fallback);
+  }
+
+  private static Optional<Duration> parseDuration(String text) {
+    Matcher matcher = DURATION.matcher(text);
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      return Optional.of(
+          switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          });
+    }
+    try {
+      return Optional.of(Duration.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** One of a closed set of names, or the fallback when absent or unknown (then a problem). */
+  public <E extends Enum<E>> E choice(
+      String key, E fallback, E[] values, Function<E, String> nameOf) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              Optional<E> match =
+                  Arrays.stream(values)
+                      .filter(v -> nameOf.apply(v).equals(text.strip()))
+                      .findFirst();
+              if (match.isEmpty()) {
+                problem(
+                    key,
+                    "unknown value '"
+                        + text
+                        + "' (expected one of: "
+                        + Arrays.stream(values).map(nameOf).collect(Collectors.joining(", "))
+                        + ")");
+              }
+              return match;
+            })
+        .orElse(fallback);
+  }
+
+  /** A list of text values, or the fallback when absent. */
+  public List<String> strings(String key, List<String> fallback) {
+    Optional<SequenceNode> sequence = sequence(key);
+    if (sequence.isEmpty()) {
+      return fallback;
+    }
+    List<String> values = new ArrayList<>();
+    List<Node> items = sequence.get().getValue();
+    for (int i = 0; i < items.size(); i++) {
+      String itemField = field(key) + "[" + i + "]";
+      if (items.get(i) instanceof ScalarNode scalar) {
+        resolve(itemField, scalar).ifPresent(values::add);
+      } else {
+        problems.at(file, items.get(i), itemField, "must be a single value");
+      }
+    }
+    return values;
+  }
+
+  /** The mappings of a list, e.g. each device; empty when absent (and a problem when required). */
+  public List<YamlMapping> mappings(String key, boolean required) {
+    Optional<SequenceNode> sequence = sequence(key);
+    if (sequence.isEmpty()) {
+      if (required && !entries.containsKey(key)) {
+        problem(key, "is required");
+      }
+      return List.of();
+    }
+    List<YamlMapping> mappings = new ArrayList<>();
+    List<Node> items = sequence.get().getValue();
+    for (int i = 0; i < items.size(); i++) {
+      mappings.add(
+          new YamlMapping(file, field(key) + "[" + i + "]", items.get(i), problems, substitution));
+    }
+    return mappings;
+  }
+
+  /** A nested mapping, e.g. {@code security}; empty when absent. */
+  public Optional<YamlMapping> mapping(String key) {
+    read.add(key);
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new YamlMapping(file, field(key), tuple.getValueNode(), problems, substitution));
+  }
+
+  /** Reports every key that no accessor asked for: a misspelt key must not be silently ignored. */
+  public void rejectUnknownKeys() {
+    for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
+      if (!read.contains(entry.getKey())) {
+        problems.at(
+            file,
+            entry.getValue().getKeyNode(),
+            field(entry.getKey()),
+            "unknown key (expected one of: " + String.join(", ", read) + ")");
+      }
+    }
+  }
+
+  private Optional<ScalarNode> scalar(String key) {
+    read.add(key);
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null) {
+      return Optional.empty();
+    }
+    if (tuple.getValueNode() instanceof ScalarNode scalar) {
+      return Optional.of(scalar);
+    }
+    problem(key, "must be a single value, not a list or mapping");
+    return Optional.empty();
+  }
+
+  private Optional<SequenceNode> sequence(String key) {
+    read.add(key);
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null) {
+      return Optional.empty();
+    }
+    if (tuple.getValueNode() instanceof SequenceNode sequence) {
+      return Optional.of(sequence);
+    }
+    problem(key, "must be a list");
+    return Optional.empty();
+  }
+
+  private Optional<String> resolve(String field, ScalarNode scalar) {
+    try {
+      return Optional.of(substitution.resolve(scalar.getValue()));
+    } catch (Substitution.UnresolvedReference e) {
+      problems.at(file, scalar, field, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

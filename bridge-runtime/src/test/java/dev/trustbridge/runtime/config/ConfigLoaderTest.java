@@ -1,0 +1,255 @@
+package dev.trustbridge.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustbridge.adapters.modbus.ByteOrder;
+import dev.trustbridge.adapters.modbus.ModbusDataType;
+import dev.trustbridge.adapters.modbus.ModbusDevice;
+import dev.trustbridge.adapters.modbus.ModbusTable;
+import dev.trustbridge.adapters.modbus.ModbusTag;
+import dev.trustbridge.adapters.modbus.WordOrder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static final String VALID_MAIN =
+      """
+      site: plant-a
+      gateway: gw-01
+      security:
+        mode: development
+      devices:
+        - id: boiler-1
+          protocol: modbus
+          endpoint: 127.0.0.1:${env:BOILER_PORT}
+          unitId: 3
+          pollInterval: 250ms
+          tags:
+            - name: temperature
+              table: holdingRegister
+              address: 0
+              type: float32
+              wordOrder: lowFirst
+              unit: degC
+            - name: pressure
+              table: inputRegister
+              address: 10
+              type: int16
+              scale: 0.1
+              unit: bar
+            - name: burner
+              table: coil
+              address: 4
+      uplinks:
+        - id: cloud
+      """;
+
+  private static final String VALID_ROUTE =
+      """
+      - route:
+          id: boiler-telemetry
+          from:
+            uri: modbus:boiler-1
+            steps:
+              - to:
+                  uri: mqtt:cloud
+      """;
+
+  @TempDir Path dir;
+
+  private void write(String name, String text) throws IOException {
+    Path file = dir.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private GatewayConfig load() throws ConfigException {
+    return new ConfigLoader(Map.of("BOILER_PORT", "5020")).load(dir);
+  }
+
+  private List<String> problems() {
+    try {
+      load();
+    } catch (ConfigException e) {
+      return e.problems().stream().map(ConfigProblem::toString).toList();
+    }
+    throw new AssertionError("configuration was accepted");
+  }
+
+  @Test
+  void validDirectory_loadsDevicesTagsAndRoutes() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    GatewayConfig config = load();
+
+    assertThat(config.site()).isEqualTo("plant-a");
+    assertThat(config.gatewayId()).isEqualTo("gw-01");
+    assertThat(config.securityMode()).isEqualTo(SecurityMode.DEVELOPMENT);
+    assertThat(config.routeFiles()).containsExactly(dir.resolve("routes/telemetry.camel.yaml"));
+    assertThat(config.modbusDevices())
+        .containsExactly(
+            new ModbusDevice(
+                "boiler-1",
+                "127.0.0.1",
+                5020,
+                3,
+                Duration.ofMillis(250),
+                Duration.ofSeconds(2),
+                List.of(
+                    new ModbusTag(
+                        "temperature",
+                        ModbusTable.HOLDING_REGISTER,
+                        0,
+                        ModbusDataType.FLOAT32,
+                        ByteOrder.BIG_ENDIAN,
+                        WordOrder.LOW_FIRST,
+                        1,
+                        0,
+                        "degC"),
+                    new ModbusTag(
+                        "pressure",
+                        ModbusTable.INPUT_REGISTER,
+                        10,
+                        ModbusDataType.INT16,
+                        ByteOrder.BIG_ENDIAN,
+                        WordOrder.HIGH_FIRST,
+                        0.1,
+                        0,
+                        "bar"),
+                    new ModbusTag(
+                        "burner",
+                        ModbusTable.COIL,
+                        4,
+                        ModbusDataType.BOOL,
+                        ByteOrder.BIG_ENDIAN,
+                        WordOrder.HIGH_FIRST,
+                        1,
+                        0,
+                        ""))));
+  }
+
+  @Test
+  void securityModeAbsent_defaultsToProduction() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.replace("security:\n  mode: development\n", ""));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(load().securityMode()).isEqualTo(SecurityMode.PRODUCTION);
+  }
+
+  @Test
+  void brokenMainFile_reportsEveryProblemWithFileLineAndField() throws Exception {
+    write(
+        "trustbridge.yaml",
+        """
+        site: plant-a
+        gatway: gw-01
+        devices:
+          - id: boiler-1
+            protocol: modbus
+            endpoint: 127.0.0.1:5020
+            pollInterval: soon
+            tags:
+              - name: temperature
+                table: holdingRegister
+                address: 70000
+                type: flaot32
+              - name: temperature
+                table: coil
+                address: 1
+                type: int16
+        uplinks:
+          - id: cloud
+        """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:1:1: gateway: is required",
+            "trustbridge.yaml:2:1: gatway: unknown key (expected one of: site, gateway, security,"
+                + " devices, uplinks)",
+            "trustbridge.yaml:7:19: devices[0].pollInterval: 'soon' is not a positive duration such"
+                + " as 500ms, 2s, 5m or 1h",
+            "trustbridge.yaml:11:18: devices[0].tags[0].address: 70000 is outside 0..65535",
+            "trustbridge.yaml:12:15: devices[0].tags[0].type: unknown value 'flaot32' (expected one"
+                + " of: bool, int16, uint16, int32, uint32, float32)",
+            "trustbridge.yaml:13:9: devices[0].tags[1]: tag temperature: type int16 cannot be read"
+                + " from coil",
+            "trustbridge.yaml:13:15: devices[0].tags[1].name: tag 'temperature' is declared twice"
+                + " on this device");
+  }
+
+  @Test
+  void missingEnvironmentVariable_isNamedWithoutCascadingIntoRoutes() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN.replace("127.0.0.1:${env:BOILER_PORT}", "127.0.0.1:${env:NO_SUCH_PORT}"));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:8:15: devices[0].endpoint: environment variable NO_SUCH_PORT is not set");
+  }
+
+  @Test
+  void brokenRouteFile_reportsCamelGrammarAndUnknownDeviceWithLineAndField() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write(
+        "routes/telemetry.camel.yaml",
+        """
+        - route:
+            id: boiler-telemetry
+            from:
+              uri: modbus:boiler-2
+              steps:
+                - lgo: "hello"
+                - to:
+                    uri: mqtt:cloud
+        """);
+    write(
+        "routes/status.camel.yaml",
+        """
+        - from:
+            uri: modbus:boiler-1
+            steps:
+              - to: mqtt:elsewhere?qos=1
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "routes/status.camel.yaml:1:3: [0].from: a route needs an explicit id: write it as"
+                + " '- route: {id: …, from: …}'",
+            "routes/status.camel.yaml:4:13: [0].from.steps[0].to: names unknown uplink 'elsewhere'"
+                + " (configured: cloud)",
+            "routes/telemetry.camel.yaml:4:12: [0].route.from.uri: names unknown device 'boiler-2'"
+                + " (registered: boiler-1)",
+            "routes/telemetry.camel.yaml:6:11: [0].route.from.steps[0].lgo: Camel YAML DSL: Unknown"
+                + " node id: lgo");
+  }
+
+  @Test
+  void missingFiles_areNamed() throws Exception {
+    assertThat(problems())
+        .containsExactly(
+            "routes/: directory not found in " + dir, "trustbridge.yaml: file not found in " + dir);
+  }
+
+  @Test
+  void invalidYaml_isReportedAtItsLine() throws Exception {
+    write("trustbridge.yaml", "site: plant-a\ngateway: [gw-01\n");
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .hasSize(1)
+        .first()
+        .asString()
+        .startsWith("trustbridge.yaml:3:1: is not valid YAML");
+  }
+}
