@@ -231,11 +231,16 @@ public final class DeviceServer implements SimulatedDevice {
   }
 
   private void update(UnaryOperator<Faults> change) {
+    Faults before;
     Faults now;
     synchronized (faultMonitor) {
-      now = change.apply(faults);
+      before = faults;
+      now = change.apply(before);
       faults = now;
       faultMonitor.notifyAll();
+    }
+    if (now.equals(before)) {
+      return;
     }
     log.info(
         "modbus device faults device={} delayMs={} exceptionCode={} dropConnections={}",
