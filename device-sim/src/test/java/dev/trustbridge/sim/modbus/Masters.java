@@ -11,19 +11,17 @@ final class Masters {
 
   private Masters() {}
 
-  /** A master that keeps its connection, with j2mod's default retries. */
-  static ModbusTCPMaster connect(SimulatedDevice device) throws Exception {
-    return connect(device, 2000, 3);
-  }
-
-  /** A master that keeps its connection; one retry means every failure reaches the caller. */
-  static ModbusTCPMaster connect(SimulatedDevice device, int timeoutMillis, int retries)
-      throws Exception {
+  /**
+   * A master that keeps its connection and tries each request once, so that every failure reaches
+   * the test instead of being retried away over a new connection.
+   */
+  static ModbusTCPMaster connect(SimulatedDevice device, int timeoutMillis) throws Exception {
     ModbusTCPMaster master =
         new ModbusTCPMaster(
             device.address().getAddress().getHostAddress(), device.port(), timeoutMillis, false);
-    master.setRetries(retries);
     master.connect();
+    // j2mod creates the transaction in connect(); retries set before would be lost.
+    master.setRetries(1);
     return master;
   }
 

@@ -39,7 +39,7 @@ class SimulatedDeviceTicksTest {
   @BeforeEach
   void connect() throws Exception {
     device = simulator.device("moving");
-    master = Masters.connect(device);
+    master = Masters.connect(device, 2000);
   }
 
   @AfterEach

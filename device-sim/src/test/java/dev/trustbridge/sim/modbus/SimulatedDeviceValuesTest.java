@@ -60,7 +60,7 @@ class SimulatedDeviceValuesTest {
   @BeforeEach
   void connect() throws Exception {
     device = simulator.device("types");
-    master = Masters.connect(device);
+    master = Masters.connect(device, 2000);
   }
 
   @AfterEach
