@@ -21,7 +21,9 @@ public final class ScenarioException extends RuntimeException {
     this.problems = List.copyOf(problems);
   }
 
-  /** Every problem found, in document order, each starting with {@code source:line:column}. */
+  /**
+   * Every problem found, ordered by line and column, each starting with {@code source:line:column}.
+   */
   public List<String> problems() {
     return problems;
   }

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,10 @@ public final class ScenarioParser {
       List.of("constant", "ramp", "sine", "randomWalk", "counter");
 
   private final String source;
-  private final List<String> problems = new ArrayList<>();
+  private final List<Problem> problems = new ArrayList<>();
+
+  /** A problem and where it is; line and column are 1-based, 0 when unknown. */
+  private record Problem(int line, int column, String text) {}
 
   private ScenarioParser(String source) {
     this.source = source;
@@ -74,7 +78,12 @@ public final class ScenarioParser {
     }
     ScenarioConfig config = parser.scenario(root.get());
     if (!parser.problems.isEmpty()) {
-      throw new ScenarioException(source, parser.problems);
+      throw new ScenarioException(
+          source,
+          parser.problems.stream()
+              .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
+              .map(Problem::text)
+              .toList());
     }
     return config;
   }
@@ -564,8 +573,13 @@ public final class ScenarioParser {
   }
 
   private void problem(Node node, String path, String message) {
-    String where = node == null ? source : node.getStartMark().map(this::location).orElse(source);
-    problems.add(where + ": " + path + ": " + message);
+    Optional<Mark> mark = node == null ? Optional.empty() : node.getStartMark();
+    String where = mark.map(this::location).orElse(source);
+    problems.add(
+        new Problem(
+            mark.map(m -> m.getLine() + 1).orElse(0),
+            mark.map(m -> m.getColumn() + 1).orElse(0),
+            where + ": " + path + ": " + message));
   }
 
   private String location(Node node) {
