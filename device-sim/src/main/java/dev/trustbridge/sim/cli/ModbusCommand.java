@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -62,7 +63,8 @@ final class ModbusCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return SCENARIO_INVALID;
     } catch (IOException e) {
-      err.println("cannot read scenario " + source.file + ": " + e);
+      String reason = e instanceof NoSuchFileException ? "no such file" : e.toString();
+      err.println("cannot read scenario " + source.file + ": " + reason);
       return SCENARIO_INVALID;
     }
     ModbusSimulator simulator;
