@@ -149,4 +149,16 @@ class SimulatedDeviceFaultsTest {
     master = Masters.connect(device, 1000);
     assertThat(holding(master, 1, 0, 1)).containsExactly(4711);
   }
+
+  @Test
+  void malformedFrame_oversizedLength_closesOnlyThatConnection() throws Exception {
+    try (Socket raw = new Socket("127.0.0.1", device.port())) {
+      raw.setSoTimeout(2000);
+      // MBAP header announcing 512 bytes, more than any Modbus frame may carry
+      raw.getOutputStream().write(new byte[] {0, 1, 0, 0, 2, 0, 1, 3, 0, 0, 0, 1});
+
+      assertThat(raw.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(holding(master, 1, 0, 1)).containsExactly(4711);
+  }
 }

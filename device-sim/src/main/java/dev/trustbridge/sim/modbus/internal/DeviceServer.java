@@ -300,6 +300,13 @@ public final class DeviceServer implements SimulatedDevice {
           id(),
           socket.getRemoteSocketAddress(),
           e.getMessage());
+    } catch (RuntimeException e) {
+      // j2mod's transport throws unchecked exceptions on some malformed frames
+      log.warn(
+          "modbus connection failed device={} peer={} reason={}",
+          id(),
+          socket.getRemoteSocketAddress(),
+          e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
