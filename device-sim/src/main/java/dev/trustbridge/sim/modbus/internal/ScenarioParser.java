@@ -35,7 +35,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class ScenarioParser {
 
-  static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
+  private static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
   private static final Duration MIN_TICK = Duration.ofMillis(10);
   private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
