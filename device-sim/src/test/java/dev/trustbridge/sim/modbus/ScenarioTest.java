@@ -158,6 +158,12 @@ class ScenarioTest {
   }
 
   @Test
+  void parse_noDevices_isRefused() {
+    assertThat(problems("devices: []\n"))
+        .containsExactly("plant.yaml:1:10: devices: a scenario needs at least one device");
+  }
+
+  @Test
   void parse_brokenYaml_namesLine() {
     assertThat(problems("devices:\n  - id: [unclosed\n"))
         .singleElement()

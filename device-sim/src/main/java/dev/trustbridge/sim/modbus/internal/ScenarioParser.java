@@ -101,7 +101,11 @@ public final class ScenarioParser {
     }
     List<DeviceConfig> devices = new ArrayList<>();
     if (fields.containsKey("devices")) {
-      List<Node> nodes = sequence(fields.get("devices"), "devices");
+      Node devicesNode = fields.get("devices");
+      List<Node> nodes = sequence(devicesNode, "devices");
+      if (nodes.isEmpty() && devicesNode instanceof SequenceNode) {
+        problem(devicesNode, "devices", "a scenario needs at least one device");
+      }
       Map<String, String> ids = new HashMap<>();
       Map<Integer, String> ports = new HashMap<>();
       for (int i = 0; i < nodes.size(); i++) {
