@@ -60,7 +60,8 @@ public final class MqttProducer extends DefaultAsyncProducer {
     Publication publication;
     try {
       publication = publication(exchange.getMessage());
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // no topic for this message, a body we cannot send, or an encoder that failed on it
       exchange.setException(
           new MqttUplinkException(
               uplink.id(), "uplink '" + uplink.id() + "': " + e.getMessage(), e));
