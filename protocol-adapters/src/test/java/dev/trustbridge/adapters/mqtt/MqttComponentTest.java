@@ -9,6 +9,7 @@ import static dev.trustbridge.adapters.mqtt.MqttTestSupport.subscribe;
 import static dev.trustbridge.adapters.mqtt.MqttTestSupport.tlsUplink;
 import static dev.trustbridge.adapters.mqtt.MqttTestSupport.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -40,9 +41,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -441,6 +445,18 @@ class MqttComponentTest {
                         })))
         .rootCause()
         .hasMessageContaining("contains {device}, which only a publish can resolve");
+  }
+
+  @Test
+  void consumer_stoppedWithoutStart_stopsQuietly() throws Exception {
+    // Camel stops the consumers of every route when one route fails to start
+    try (DefaultCamelContext context = new DefaultCamelContext()) {
+      context.addComponent("mqtt", component(gateway, tlsUplink("cloud", broker, pki).build()));
+      Consumer consumer = context.getEndpoint("mqtt:cloud?topic=a/+").createConsumer(e -> {});
+      ServiceHelper.initService(consumer);
+
+      assertThatCode(() -> ServiceHelper.stopService(consumer)).doesNotThrowAnyException();
+    }
   }
 
   @Test

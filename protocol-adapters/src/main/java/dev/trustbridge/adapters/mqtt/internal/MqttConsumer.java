@@ -62,6 +62,11 @@ public final class MqttConsumer extends DefaultConsumer {
 
   @Override
   protected void doStop() throws Exception {
+    // Camel also stops consumers that never started when another route fails to start
+    if (uplink == null) {
+      super.doStop();
+      return;
+    }
     try {
       uplink.unsubscribe(filter).get(UNSUBSCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -69,6 +74,7 @@ public final class MqttConsumer extends DefaultConsumer {
           .handleException("uplink '" + uplink.id() + "' did not unsubscribe from " + filter, e);
     } finally {
       getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(executor);
+      uplink = null;
       super.doStop();
     }
   }
