@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
@@ -280,6 +281,33 @@ class MqttComponentTest {
         .isEqualTo("connection-lost");
     assertThat(state(next(status))).isEqualTo("online");
     await().atMost(Duration.ofSeconds(10)).until(() -> component.isUplinkConnected("cloud"));
+  }
+
+  @Test
+  void brokerOutage_publishWaitsAndCompletesAfterReconnect() throws Exception {
+    MqttComponent component = component(gateway, tlsUplink("cloud", broker, pki).build());
+    CamelContext context =
+        start(component, "direct:in", "mqtt:cloud?retain=true&publishTimeout=30000");
+    await().atMost(Duration.ofSeconds(10)).until(() -> component.isUplinkConnected("cloud"));
+
+    CompletableFuture<Exchange> pending;
+    try {
+      broker.stop();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !component.isUplinkConnected("cloud"));
+      pending =
+          context
+              .createProducerTemplate()
+              .asyncSend("direct:in", e -> e.getMessage().setBody(BATCH));
+      Thread.sleep(300);
+      assertThat(pending).isNotDone();
+    } finally {
+      broker.start();
+    }
+
+    assertThat(pending.get(30, TimeUnit.SECONDS).getException()).isNull();
+    assertThat(component.isUplinkConnected("cloud")).isTrue();
+    assertThat(retained("tb/v1/site1/" + gateway + "/press-1/telemetry").getPayloadAsBytes())
+        .isEqualTo(new JsonSampleBatchEncoder().encode(BATCH));
   }
 
   @Test
