@@ -1,0 +1,157 @@
+package dev.trustbridge.sim.pki;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Creates the EC P-256 keys and X.509 certificates of the development PKI. */
+final class CertificateIssuer {
+
+  static final Duration CA_VALIDITY = Duration.ofDays(5 * 365);
+  static final Duration LEAF_VALIDITY = Duration.ofDays(365);
+  // tolerates clocks of peers that run a little behind
+  private static final Duration BACKDATE = Duration.ofHours(1);
+  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+
+  private final SecureRandom random = new SecureRandom();
+
+  /** A new key with a self-signed CA certificate: basic constraints CA, keyCertSign and cRLSign. */
+  KeyAndCertificate createCa(String commonName, Instant now) {
+    KeyPair keys = generateKeyPair();
+    X500Name subject = name(commonName);
+    try {
+      X509v3CertificateBuilder builder =
+          builder(subject, subject, keys.getPublic(), now, CA_VALIDITY)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  extensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+      return new KeyAndCertificate(keys.getPrivate(), sign(builder, keys.getPrivate()));
+    } catch (CertIOException e) {
+      throw new IllegalStateException("cannot build the development CA certificate", e);
+    }
+  }
+
+  /** A new key with a certificate for a TLS server reachable as localhost, 127.0.0.1 and ::1. */
+  KeyAndCertificate issueServer(
+      String commonName, KeyAndCertificate ca, Instant now, GeneralName... alternativeNames) {
+    return issueLeaf(commonName, ca, now, KeyPurposeId.id_kp_serverAuth, alternativeNames);
+  }
+
+  /** A new key with a TLS client certificate whose common name is {@code commonName}. */
+  KeyAndCertificate issueClient(String commonName, KeyAndCertificate ca, Instant now) {
+    return issueLeaf(commonName, ca, now, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  private KeyAndCertificate issueLeaf(
+      String commonName,
+      KeyAndCertificate ca,
+      Instant now,
+      KeyPurposeId purpose,
+      GeneralName... alternativeNames) {
+    KeyPair keys = generateKeyPair();
+    X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+    X500Name subject = name(commonName);
+    try {
+      JcaX509ExtensionUtils utils = extensionUtils();
+      X509v3CertificateBuilder builder =
+          builder(issuer, subject, keys.getPublic(), now, LEAF_VALIDITY)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  utils.createSubjectKeyIdentifier(keys.getPublic()))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  utils.createAuthorityKeyIdentifier(ca.certificate()));
+      if (alternativeNames.length > 0) {
+        builder.addExtension(
+            Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames));
+      }
+      return new KeyAndCertificate(keys.getPrivate(), sign(builder, ca.privateKey()));
+    } catch (CertIOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the certificate of " + commonName, e);
+    }
+  }
+
+  private static X500Name name(String commonName) {
+    // most significant RDN first, so that it prints as "CN=…, O=…"
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, "TrustBridge development")
+        .addRDN(BCStyle.CN, commonName)
+        .build();
+  }
+
+  private X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, PublicKey key, Instant now, Duration validity) {
+    Instant notBefore = now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+    // positive and at most 20 octets, as RFC 5280 section 4.1.2.2 demands
+    BigInteger serial = new BigInteger(159, random).add(BigInteger.ONE);
+    return new JcaX509v3CertificateBuilder(
+        issuer, serial, Date.from(notBefore), Date.from(notBefore.plus(validity)), subject, key);
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {
+    try {
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(issuerKey)));
+    } catch (OperatorCreationException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign a development certificate", e);
+    }
+  }
+
+  private static JcaX509ExtensionUtils extensionUtils() {
+    try {
+      return new JcaX509ExtensionUtils();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-1 for key identifiers is not available", e);
+    }
+  }
+
+  private KeyPair generateKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("EC P-256 key generation is not available", e);
+    }
+  }
+
+  /** A private key with its certificate. */
+  record KeyAndCertificate(PrivateKey privateKey, X509Certificate certificate) {}
+}

@@ -1,0 +1,181 @@
+package dev.trustbridge.adapters.mqtt;
+
+import dev.trustbridge.adapters.mqtt.internal.TopicTemplate;
+import dev.trustbridge.adapters.mqtt.internal.Uplink;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.URISupport;
+
+/**
+ * The {@code mqtt:} component: the gateway's uplinks to MQTT brokers, one HiveMQ client per uplink
+ * shared by every endpoint that names it. Each uplink connects when the component starts, in the
+ * background, so that a broker that is down does not stop the gateway from starting; publishes wait
+ * for the connection up to their {@code publishTimeout}. While connected, each uplink keeps the
+ * retained {@code tb/v1/<site>/<gateway>/$status} at {@code online}; a clean stop sets it to {@code
+ * offline}, and the broker does so through the last will when the connection is lost.
+ */
+@Component("mqtt")
+public class MqttComponent extends DefaultComponent {
+
+  @Metadata(required = true, description = "The site id, the {site} level of every topic.")
+  private String siteId;
+
+  @Metadata(required = true, description = "The gateway id, the {gateway} level of every topic.")
+  private String gatewayId;
+
+  @Metadata(description = "Default options of every endpoint, such as the encoder.")
+  private MqttConfiguration configuration = new MqttConfiguration();
+
+  private final Map<String, UplinkSettings> uplinkSettings = new LinkedHashMap<>();
+  private final Map<String, Uplink> uplinks = new ConcurrentHashMap<>();
+
+  /**
+   * Adds an uplink; all uplinks must be added before the component starts.
+   *
+   * @throws IllegalArgumentException if an uplink with the same id exists
+   * @throws IllegalStateException if the component has started
+   */
+  public synchronized void addUplink(UplinkSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    if (isStarting() || isStarted()) {
+      throw new IllegalStateException(
+          "uplink '" + settings.id() + "' added after the mqtt component started");
+    }
+    if (uplinkSettings.putIfAbsent(settings.id(), settings) != null) {
+      throw new IllegalArgumentException("uplink '" + settings.id() + "' is configured twice");
+    }
+  }
+
+  /** Replaces all uplinks; see {@link #addUplink(UplinkSettings)}. */
+  public synchronized void setUplinks(List<UplinkSettings> settings) {
+    if (isStarting() || isStarted()) {
+      throw new IllegalStateException("uplinks replaced after the mqtt component started");
+    }
+    uplinkSettings.clear();
+    settings.forEach(this::addUplink);
+  }
+
+  /** The configured uplinks, in the order they were added. */
+  public synchronized List<UplinkSettings> getUplinks() {
+    return new ArrayList<>(uplinkSettings.values());
+  }
+
+  /**
+   * Whether the uplink's MQTT connection is up; false before start and after stop.
+   *
+   * @throws IllegalArgumentException if no uplink has this id
+   */
+  public boolean isUplinkConnected(String uplinkId) {
+    synchronized (this) {
+      requireKnown(uplinkId, "isUplinkConnected");
+    }
+    return Optional.ofNullable(uplinks.get(uplinkId)).map(Uplink::isConnected).orElse(false);
+  }
+
+  public String getSiteId() {
+    return siteId;
+  }
+
+  /** The site id, the {@code {site}} topic level; required. */
+  public void setSiteId(String siteId) {
+    this.siteId = siteId;
+  }
+
+  public String getGatewayId() {
+    return gatewayId;
+  }
+
+  /**
+   * The gateway id, the {@code {gateway}} topic level and the default MQTT client id prefix;
+   * required.
+   */
+  public void setGatewayId(String gatewayId) {
+    this.gatewayId = gatewayId;
+  }
+
+  public MqttConfiguration getConfiguration() {
+    return configuration;
+  }
+
+  /** Default options that every endpoint starts from, such as the {@code SampleBatchEncoder}. */
+  public void setConfiguration(MqttConfiguration configuration) {
+    this.configuration = Objects.requireNonNull(configuration, "configuration");
+  }
+
+  /**
+   * Topic filters contain {@code +} and {@code #}, which URI decoding would turn into a space and a
+   * fragment; so options reach this component as written.
+   */
+  @Override
+  public boolean useRawUri() {
+    return true;
+  }
+
+  @Override
+  protected synchronized Endpoint createEndpoint(
+      String uri, String remaining, Map<String, Object> parameters) throws Exception {
+    requireKnown(remaining, URISupport.sanitizeUri(uri));
+    MqttConfiguration endpointConfiguration = configuration.copy();
+    setProperties(endpointConfiguration, parameters);
+    return new MqttEndpoint(uri, this, remaining, endpointConfiguration);
+  }
+
+  @Override
+  protected synchronized void doStart() throws Exception {
+    super.doStart();
+    if (siteId == null || gatewayId == null) {
+      throw new IllegalStateException("the mqtt component needs siteId and gatewayId");
+    }
+    // fails on ids that cannot be topic levels before any uplink connects
+    TopicTemplate.forPublish(MqttConstants.STATUS_TOPIC, siteId, gatewayId);
+    // loads every uplink's key material first, so that one bad file starts none of them
+    List<Uplink> prepared = new ArrayList<>();
+    for (UplinkSettings settings : uplinkSettings.values()) {
+      prepared.add(new Uplink(settings, siteId, gatewayId, Clock.systemUTC()));
+    }
+    for (Uplink uplink : prepared) {
+      uplinks.put(uplink.id(), uplink);
+      uplink.start();
+    }
+  }
+
+  @Override
+  protected synchronized void doStop() throws Exception {
+    for (Uplink uplink : uplinks.values()) {
+      uplink.stop();
+    }
+    uplinks.clear();
+    super.doStop();
+  }
+
+  Uplink uplink(String uplinkId) {
+    Uplink uplink = uplinks.get(uplinkId);
+    if (uplink == null) {
+      throw new IllegalStateException(
+          "uplink '" + uplinkId + "' is not running: the mqtt component has not started");
+    }
+    return uplink;
+  }
+
+  private void requireKnown(String uplinkId, String context) {
+    if (!uplinkSettings.containsKey(uplinkId)) {
+      throw new IllegalArgumentException(
+          "unknown uplink '"
+              + uplinkId
+              + "' in "
+              + context
+              + "; configured uplinks: "
+              + uplinkSettings.keySet());
+    }
+  }
+}

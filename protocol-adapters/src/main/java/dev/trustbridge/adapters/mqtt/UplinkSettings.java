@@ -1,0 +1,354 @@
+package dev.trustbridge.adapters.mqtt;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach one MQTT broker: the validated settings of one uplink, one MQTT connection that
+ * every {@code mqtt:<id>} endpoint shares. Build with {@link #builder(String, String)}; invalid
+ * values fail with a message that names the uplink and the field.
+ *
+ * <p>The client key store password is a secret: {@link #toString()} redacts it and the accessor
+ * returns a copy.
+ *
+ * @param id the uplink's id, the path of {@code mqtt:<id>} URIs
+ * @param serverUri {@code ssl://host:port} (TLS, default port 8883) or {@code tcp://host:port}
+ *     (plaintext, default port 1883)
+ * @param version the MQTT protocol version
+ * @param clientId the MQTT client identifier; empty: {@code <gatewayId>-<id>}
+ * @param keepAlive the MQTT keep-alive interval, 0 s to 65535 s
+ * @param cleanStart whether the broker discards a previous session on connect (clean session in
+ *     MQTT 3.1.1)
+ * @param sessionExpiry how long the broker keeps the session after a disconnect (MQTT 5 only)
+ * @param caCertificateFile PEM file with the CA certificate(s) that verify the broker; empty: the
+ *     JVM's default trust store
+ * @param clientKeyStoreFile PKCS#12 file with the client key and certificate chain; empty: no
+ *     client certificate
+ * @param clientKeyStorePassword the password of {@code clientKeyStoreFile}
+ * @param tlsProtocols the TLS versions offered, from {@code TLSv1.3} and {@code TLSv1.2}
+ * @param reconnectInitialDelay the first delay before reconnecting; doubles per failed attempt
+ * @param reconnectMaxDelay the longest delay between reconnect attempts
+ */
+public record UplinkSettings(
+    String id,
+    String serverUri,
+    MqttVersion version,
+    Optional<String> clientId,
+    Duration keepAlive,
+    boolean cleanStart,
+    Duration sessionExpiry,
+    Optional<Path> caCertificateFile,
+    Optional<Path> clientKeyStoreFile,
+    char[] clientKeyStorePassword,
+    List<String> tlsProtocols,
+    Duration reconnectInitialDelay,
+    Duration reconnectMaxDelay) {
+
+  /** The MQTT protocol version of an uplink. */
+  public enum MqttVersion {
+    MQTT_5,
+    MQTT_3_1_1
+  }
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final Set<String> ALLOWED_TLS_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
+  private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFFL;
+  private static final int MAX_CLIENT_ID_LENGTH = 128;
+
+  public UplinkSettings {
+    Objects.requireNonNull(id, "id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          "uplink id '" + id + "' must match " + ID.pattern() + " (it is a URI path)");
+    }
+    String where = "uplink '" + id + "': ";
+    require(serverUri != null, where + "serverUri is required");
+    ServerAddress.parse(serverUri, where);
+    require(version != null, where + "version is required");
+    require(clientId != null, where + "clientId must be an Optional");
+    clientId.ifPresent(
+        value ->
+            require(
+                !value.isBlank() && value.length() <= MAX_CLIENT_ID_LENGTH,
+                where + "clientId must be 1 to " + MAX_CLIENT_ID_LENGTH + " characters"));
+    requireSeconds(keepAlive, 0, 65_535, where + "keepAlive");
+    requireSeconds(sessionExpiry, 0, MAX_SESSION_EXPIRY_SECONDS, where + "sessionExpiry");
+    require(
+        version == MqttVersion.MQTT_5 || sessionExpiry.isZero(),
+        where + "sessionExpiry needs MQTT 5; MQTT 3.1.1 keeps sessions only without cleanStart");
+    require(caCertificateFile != null, where + "caCertificateFile must be an Optional");
+    require(clientKeyStoreFile != null, where + "clientKeyStoreFile must be an Optional");
+    clientKeyStorePassword =
+        clientKeyStorePassword == null ? new char[0] : clientKeyStorePassword.clone();
+    require(
+        clientKeyStoreFile.isEmpty() || clientKeyStorePassword.length > 0,
+        where + "clientKeyStorePassword is required with clientKeyStoreFile");
+    require(
+        clientKeyStoreFile.isPresent() || clientKeyStorePassword.length == 0,
+        where + "clientKeyStorePassword is set but clientKeyStoreFile is not");
+    require(tlsProtocols != null && !tlsProtocols.isEmpty(), where + "tlsProtocols is empty");
+    tlsProtocols = List.copyOf(tlsProtocols);
+    for (String protocol : tlsProtocols) {
+      require(
+          ALLOWED_TLS_PROTOCOLS.contains(protocol),
+          where + "tlsProtocols allows TLSv1.3 and TLSv1.2 only, got '" + protocol + "'");
+    }
+    if (!serverUri.startsWith("ssl://")) {
+      require(
+          caCertificateFile.isEmpty() && clientKeyStoreFile.isEmpty(),
+          where + "caCertificateFile and clientKeyStoreFile need an ssl:// serverUri");
+    }
+    requirePositive(reconnectInitialDelay, where + "reconnectInitialDelay");
+    requirePositive(reconnectMaxDelay, where + "reconnectMaxDelay");
+    require(
+        reconnectMaxDelay.compareTo(reconnectInitialDelay) >= 0,
+        where + "reconnectMaxDelay must not be shorter than reconnectInitialDelay");
+  }
+
+  /** Starts settings for uplink {@code id} to {@code serverUri}, with defaults for the rest. */
+  public static Builder builder(String id, String serverUri) {
+    return new Builder(id, serverUri);
+  }
+
+  /** Whether the uplink uses TLS ({@code ssl://}). */
+  public boolean tls() {
+    return serverUri.startsWith("ssl://");
+  }
+
+  /** The broker's host name or IP address. */
+  public String host() {
+    return ServerAddress.parse(serverUri, "").host();
+  }
+
+  /** The broker's port. */
+  public int port() {
+    return ServerAddress.parse(serverUri, "").port();
+  }
+
+  /** A copy of the client key store password; the caller may clear it after use. */
+  @Override
+  public char[] clientKeyStorePassword() {
+    return clientKeyStorePassword.clone();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof UplinkSettings that
+        && id.equals(that.id)
+        && serverUri.equals(that.serverUri)
+        && version == that.version
+        && clientId.equals(that.clientId)
+        && keepAlive.equals(that.keepAlive)
+        && cleanStart == that.cleanStart
+        && sessionExpiry.equals(that.sessionExpiry)
+        && caCertificateFile.equals(that.caCertificateFile)
+        && clientKeyStoreFile.equals(that.clientKeyStoreFile)
+        && Arrays.equals(clientKeyStorePassword, that.clientKeyStorePassword)
+        && tlsProtocols.equals(that.tlsProtocols)
+        && reconnectInitialDelay.equals(that.reconnectInitialDelay)
+        && reconnectMaxDelay.equals(that.reconnectMaxDelay);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, serverUri, version, clientId, caCertificateFile, clientKeyStoreFile);
+  }
+
+  @Override
+  public String toString() {
+    return "UplinkSettings[id="
+        + id
+        + ", serverUri="
+        + serverUri
+        + ", version="
+        + version
+        + ", clientId="
+        + clientId.orElse("(derived)")
+        + ", keepAlive="
+        + keepAlive
+        + ", cleanStart="
+        + cleanStart
+        + ", sessionExpiry="
+        + sessionExpiry
+        + ", caCertificateFile="
+        + caCertificateFile.map(Path::toString).orElse("(JVM default)")
+        + ", clientKeyStoreFile="
+        + clientKeyStoreFile.map(Path::toString).orElse("(none)")
+        + ", clientKeyStorePassword="
+        + (clientKeyStorePassword.length > 0 ? "(redacted)" : "(none)")
+        + ", tlsProtocols="
+        + tlsProtocols
+        + ", reconnectInitialDelay="
+        + reconnectInitialDelay
+        + ", reconnectMaxDelay="
+        + reconnectMaxDelay
+        + "]";
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  private static void requireSeconds(Duration value, long min, long max, String field) {
+    require(value != null, field + " is required");
+    require(
+        !value.isNegative() && value.getSeconds() >= min && value.getSeconds() <= max,
+        field + " must be " + min + " s to " + max + " s, got " + value);
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    require(value != null, field + " is required");
+    require(!value.isNegative() && !value.isZero(), field + " must be positive, got " + value);
+  }
+
+  /** The host and port of a server URI. */
+  record ServerAddress(String host, int port) {
+
+    static ServerAddress parse(String serverUri, String where) {
+      URI uri;
+      try {
+        uri = new URI(serverUri);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            where + "serverUri '" + serverUri + "' is not a URI: " + e.getMessage(), e);
+      }
+      String scheme = uri.getScheme();
+      if (!"ssl".equals(scheme) && !"tcp".equals(scheme)) {
+        throw new IllegalArgumentException(
+            where + "serverUri '" + serverUri + "' must start with ssl:// (TLS) or tcp://");
+      }
+      String host = uri.getHost();
+      if (host == null || host.isEmpty()) {
+        throw new IllegalArgumentException(where + "serverUri '" + serverUri + "' has no host");
+      }
+      boolean onlyHostAndPort =
+          (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+              && uri.getRawQuery() == null
+              && uri.getRawFragment() == null
+              && uri.getRawUserInfo() == null;
+      if (!onlyHostAndPort) {
+        throw new IllegalArgumentException(
+            where + "serverUri '" + serverUri + "' may hold only a host and a port");
+      }
+      int port = uri.getPort() >= 0 ? uri.getPort() : "ssl".equals(scheme) ? 8883 : 1883;
+      // java.net.URI keeps the brackets of an IPv6 literal
+      String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      return new ServerAddress(bare, port);
+    }
+  }
+
+  /** Builds {@link UplinkSettings}; every setter is optional except the id and server URI. */
+  public static final class Builder {
+
+    private final String id;
+    private final String serverUri;
+    private MqttVersion version = MqttVersion.MQTT_5;
+    private Optional<String> clientId = Optional.empty();
+    private Duration keepAlive = Duration.ofSeconds(60);
+    private boolean cleanStart = true;
+    private Duration sessionExpiry = Duration.ZERO;
+    private Optional<Path> caCertificateFile = Optional.empty();
+    private Optional<Path> clientKeyStoreFile = Optional.empty();
+    private char[] clientKeyStorePassword = new char[0];
+    private List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
+    private Duration reconnectInitialDelay = Duration.ofSeconds(1);
+    private Duration reconnectMaxDelay = Duration.ofMinutes(2);
+
+    private Builder(String id, String serverUri) {
+      this.id = id;
+      this.serverUri = serverUri;
+    }
+
+    /** MQTT 5 (default) or 3.1.1. */
+    public Builder version(MqttVersion version) {
+      this.version = version;
+      return this;
+    }
+
+    /** The MQTT client identifier; default {@code <gatewayId>-<uplinkId>}. */
+    public Builder clientId(String clientId) {
+      this.clientId = Optional.of(clientId);
+      return this;
+    }
+
+    /** The keep-alive interval; default 60 s. */
+    public Builder keepAlive(Duration keepAlive) {
+      this.keepAlive = keepAlive;
+      return this;
+    }
+
+    /** Whether to start each connection with a fresh session; default true. */
+    public Builder cleanStart(boolean cleanStart) {
+      this.cleanStart = cleanStart;
+      return this;
+    }
+
+    /** How long the broker keeps the session after a disconnect (MQTT 5); default 0. */
+    public Builder sessionExpiry(Duration sessionExpiry) {
+      this.sessionExpiry = sessionExpiry;
+      return this;
+    }
+
+    /** The PEM file with the CA certificate(s) that verify the broker. */
+    public Builder caCertificateFile(Path file) {
+      this.caCertificateFile = Optional.of(file);
+      return this;
+    }
+
+    /**
+     * The PKCS#12 file with the client key and chain, and its password (copied; the caller may
+     * clear its array afterwards).
+     */
+    public Builder clientKeyStore(Path file, char[] password) {
+      this.clientKeyStoreFile = Optional.of(file);
+      this.clientKeyStorePassword = password == null ? new char[0] : password.clone();
+      return this;
+    }
+
+    /** The TLS versions to offer; default {@code TLSv1.3, TLSv1.2}. */
+    public Builder tlsProtocols(String... protocols) {
+      this.tlsProtocols = new ArrayList<>(Arrays.asList(protocols));
+      return this;
+    }
+
+    /** The reconnect backoff: first delay (default 1 s) and longest delay (default 2 min). */
+    public Builder reconnectDelay(Duration initial, Duration max) {
+      this.reconnectInitialDelay = initial;
+      this.reconnectMaxDelay = max;
+      return this;
+    }
+
+    /**
+     * Validates and builds the settings.
+     *
+     * @throws IllegalArgumentException naming the uplink and field of the first invalid value
+     */
+    public UplinkSettings build() {
+      return new UplinkSettings(
+          id,
+          serverUri,
+          version,
+          clientId,
+          keepAlive,
+          cleanStart,
+          sessionExpiry,
+          caCertificateFile,
+          clientKeyStoreFile,
+          clientKeyStorePassword,
+          tlsProtocols,
+          reconnectInitialDelay,
+          reconnectMaxDelay);
+    }
+  }
+}

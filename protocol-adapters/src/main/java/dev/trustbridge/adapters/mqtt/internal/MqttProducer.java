@@ -1,0 +1,113 @@
+package dev.trustbridge.adapters.mqtt.internal;
+
+import dev.trustbridge.adapters.SampleBatch;
+import dev.trustbridge.adapters.SampleBatchEncoder;
+import dev.trustbridge.adapters.TrustBridgeHeaders;
+import dev.trustbridge.adapters.mqtt.MqttUplinkException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+/**
+ * Publishes each exchange's body on its uplink and completes the exchange when the broker has it:
+ * on PUBACK at QoS 1. A {@link SampleBatch} body goes through the encoder; {@code byte[]} and
+ * {@code String} bodies are sent as they are.
+ */
+public final class MqttProducer extends DefaultAsyncProducer {
+
+  private final Supplier<Uplink> uplinkSource;
+  private final TopicTemplate topic;
+  private final SampleBatchEncoder encoder;
+  private final int qos;
+  private final boolean retain;
+  private final Duration timeout;
+  private Uplink uplink;
+
+  /** {@code uplinkSource} gives the running uplink once the component has started. */
+  public MqttProducer(
+      Endpoint endpoint,
+      Supplier<Uplink> uplinkSource,
+      TopicTemplate topic,
+      SampleBatchEncoder encoder,
+      int qos,
+      boolean retain,
+      Duration timeout) {
+    super(endpoint);
+    this.uplinkSource = uplinkSource;
+    this.topic = topic;
+    this.encoder = encoder;
+    this.qos = qos;
+    this.retain = retain;
+    this.timeout = timeout;
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    super.doStart();
+    uplink = uplinkSource.get();
+  }
+
+  @Override
+  public boolean process(Exchange exchange, AsyncCallback callback) {
+    Publication publication;
+    try {
+      publication = publication(exchange.getMessage());
+    } catch (RuntimeException e) {
+      // no topic for this message, a body we cannot send, or an encoder that failed on it
+      exchange.setException(
+          new MqttUplinkException(
+              uplink.id(), "uplink '" + uplink.id() + "': " + e.getMessage(), e));
+      callback.done(true);
+      return true;
+    }
+    CompletableFuture<Void> sent = uplink.publish(publication, timeout);
+    sent.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            exchange.setException(
+                error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error);
+          }
+          callback.done(false);
+        });
+    return false;
+  }
+
+  private Publication publication(Message message) {
+    Object body = message.getBody();
+    Optional<String> device =
+        Optional.ofNullable(message.getHeader(TrustBridgeHeaders.DEVICE_ID, String.class));
+    if (body instanceof SampleBatch batch) {
+      return new Publication(
+          topic.resolve(device.or(() -> Optional.of(batch.deviceId()))),
+          encoder.encode(batch),
+          qos,
+          retain,
+          Optional.of(encoder.contentType()));
+    }
+    if (body instanceof byte[] bytes) {
+      return new Publication(topic.resolve(device), bytes, qos, retain, Optional.empty());
+    }
+    if (body instanceof String text) {
+      return new Publication(
+          topic.resolve(device),
+          text.getBytes(StandardCharsets.UTF_8),
+          qos,
+          retain,
+          Optional.empty());
+    }
+    throw new IllegalArgumentException(
+        "cannot publish a body of type "
+            + (body == null ? "null" : body.getClass().getName())
+            + ": send a SampleBatch, byte[] or String");
+  }
+}
