@@ -1,6 +1,7 @@
 package dev.trustbridge.runtime;
 
 import dev.trustbridge.adapters.modbus.ModbusComponent;
+import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ public final class Gateway implements AutoCloseable {
     ModbusComponent modbus = new ModbusComponent();
     config.modbusDevices().forEach(modbus::addDevice);
     main.bind("modbus", modbus);
+    MqttComponent mqtt = new MqttComponent();
+    mqtt.setSiteId(config.site());
+    mqtt.setGatewayId(config.gatewayId());
+    mqtt.setUplinks(config.uplinks());
+    main.bind("mqtt", mqtt);
   }
 
   /** Starts the gateway; returns once every route runs. */

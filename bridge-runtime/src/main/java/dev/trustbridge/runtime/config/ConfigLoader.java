@@ -6,6 +6,7 @@ import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.internal.CamelRouteGrammar;
 import dev.trustbridge.runtime.config.internal.HostAndPort;
 import dev.trustbridge.runtime.config.internal.Problems;
@@ -80,11 +81,10 @@ public final class ConfigLoader {
             .orElse(SecurityMode.PRODUCTION);
     Set<String> deviceIds = new HashSet<>();
     List<ModbusDevice> devices = devices(root, deviceIds);
-    List<UplinkConfig> uplinks = UplinkReader.read(root, mode, directory);
+    Set<String> uplinkIds = new HashSet<>();
+    List<UplinkSettings> uplinks = UplinkReader.read(root, mode, directory, uplinkIds);
     root.rejectUnknownKeys();
 
-    Set<String> uplinkIds = new HashSet<>();
-    uplinks.forEach(u -> uplinkIds.add(u.id()));
     Set<String> routeIds = new HashSet<>();
     try (CamelRouteGrammar grammar = new CamelRouteGrammar()) {
       for (Path routeFile : routeFiles) {

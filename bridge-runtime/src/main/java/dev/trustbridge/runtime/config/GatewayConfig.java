@@ -1,6 +1,7 @@
 package dev.trustbridge.runtime.config;
 
 import dev.trustbridge.adapters.modbus.ModbusDevice;
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public record GatewayConfig(
     String gatewayId,
     SecurityMode securityMode,
     List<ModbusDevice> modbusDevices,
-    List<UplinkConfig> uplinks,
+    List<UplinkSettings> uplinks,
     List<Path> routeFiles) {
 
   public GatewayConfig {

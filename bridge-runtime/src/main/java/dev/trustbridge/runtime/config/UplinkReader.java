@@ -1,17 +1,118 @@
 package dev.trustbridge.runtime.config;
 
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
 import dev.trustbridge.runtime.config.internal.YamlMapping;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
+/** Reads the {@code uplinks} section into the {@code mqtt:} component's settings. */
 final class UplinkReader {
-  static List<UplinkConfig> read(YamlMapping root, SecurityMode mode, Path directory) {
-    List<UplinkConfig> uplinks = new ArrayList<>();
+
+  private enum Version {
+    V5("5", MqttVersion.MQTT_5),
+    V311("3.1.1", MqttVersion.MQTT_3_1_1);
+
+    final String configName;
+    final MqttVersion version;
+
+    Version(String configName, MqttVersion version) {
+      this.configName = configName;
+      this.version = version;
+    }
+  }
+
+  private UplinkReader() {}
+
+  /**
+   * @param ids receives every declared uplink id, including those of uplinks with problems
+   */
+  static List<UplinkSettings> read(
+      YamlMapping root, SecurityMode mode, Path directory, Set<String> ids) {
+    List<UplinkSettings> uplinks = new ArrayList<>();
     for (YamlMapping uplink : root.mappings("uplinks", true)) {
-      uplinks.add(new UplinkConfig(uplink.requiredString("id").orElse("")));
+      Optional<String> id = uplink.requiredString("id");
+      id.filter(value -> !ids.add(value))
+          .ifPresent(value -> uplink.problem("id", "uplink '" + value + "' is declared twice"));
+      Optional<String> server = uplink.requiredString("server");
+      if (mode == SecurityMode.PRODUCTION
+          && server.filter(s -> s.startsWith("tcp://")).isPresent()) {
+        uplink.problem(
+            "server", "plaintext tcp:// is refused in production mode; use ssl:// (mutual TLS)");
+      }
+      Version version =
+          uplink.choice("mqttVersion", Version.V5, Version.values(), v -> v.configName);
+      Optional<String> clientId = uplink.optionalString("clientId");
+      Duration keepAlive = uplink.duration("keepAlive", Duration.ofSeconds(60));
+      Optional<Tls> tls = uplink.mapping("tls").map(section -> Tls.read(section, directory));
       uplink.rejectUnknownKeys();
+      if (server.filter(s -> s.startsWith("ssl://")).isPresent() && tls.isEmpty()) {
+        uplink.problem(
+            "tls", "is required for an ssl:// server (CA certificate and client key store)");
+      }
+      if (id.isEmpty() || server.isEmpty() || tls.filter(Tls::incomplete).isPresent()) {
+        continue;
+      }
+      UplinkSettings.Builder builder =
+          UplinkSettings.builder(id.get(), server.get())
+              .version(version.version)
+              .keepAlive(keepAlive);
+      clientId.ifPresent(builder::clientId);
+      tls.ifPresent(t -> t.applyTo(builder));
+      try {
+        uplinks.add(builder.build());
+      } catch (IllegalArgumentException e) {
+        uplink.problem(e.getMessage());
+      } finally {
+        tls.ifPresent(Tls::clear);
+      }
     }
     return uplinks;
+  }
+
+  /** The {@code tls} section: who verifies the broker, and the gateway's client key. */
+  private record Tls(
+      Optional<Path> caCertificate,
+      Optional<Path> keyStore,
+      Optional<char[]> keyStorePassword,
+      List<String> protocols,
+      boolean incomplete) {
+
+    static Tls read(YamlMapping tls, Path directory) {
+      Optional<Path> ca = file(tls, "caCertificate", directory);
+      Optional<Path> keyStore = file(tls, "keyStore", directory);
+      if (!tls.has("keyStore")) {
+        tls.problem("keyStore", "is required: uplinks use mutual TLS");
+      }
+      Optional<char[]> password = tls.secret("keyStorePassword");
+      List<String> protocols = tls.strings("protocols", List.of("TLSv1.3", "TLSv1.2"));
+      tls.rejectUnknownKeys();
+      return new Tls(ca, keyStore, password, protocols, keyStore.isEmpty() || password.isEmpty());
+    }
+
+    private static Optional<Path> file(YamlMapping tls, String key, Path directory) {
+      Optional<Path> file = tls.optionalString(key).map(directory::resolve);
+      if (file.isPresent() && !Files.isReadable(file.get())) {
+        tls.problem(key, "file " + file.get() + " is not readable");
+        return Optional.empty();
+      }
+      return file;
+    }
+
+    void applyTo(UplinkSettings.Builder builder) {
+      caCertificate.ifPresent(builder::caCertificateFile);
+      builder.clientKeyStore(keyStore.orElseThrow(), keyStorePassword.orElseThrow());
+      builder.tlsProtocols(protocols.toArray(String[]::new));
+    }
+
+    void clear() {
+      keyStorePassword.ifPresent(password -> Arrays.fill(password, '\0'));
+    }
   }
 }

@@ -8,12 +8,16 @@ import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +53,12 @@ class ConfigLoaderTest {
               address: 4
       uplinks:
         - id: cloud
+          server: ssl://broker.example.net:8883
+          mqttVersion: "3.1.1"
+          tls:
+            caCertificate: pki/ca.pem
+            keyStore: pki/gateway.p12
+            keyStorePassword: ${file:pki/keystore-password}
       """;
 
   private static final String VALID_ROUTE =
@@ -63,6 +73,13 @@ class ConfigLoaderTest {
       """;
 
   @TempDir Path dir;
+
+  @BeforeEach
+  void writePkiFiles() throws IOException {
+    write("pki/ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    write("pki/gateway.p12", "keystore");
+    write("pki/keystore-password", "s3cret-value\n");
+  }
 
   private void write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
@@ -137,6 +154,49 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void validDirectory_loadsUplinkWithSecretFromFile() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    UplinkSettings uplink = load().uplinks().get(0);
+
+    assertThat(uplink.id()).isEqualTo("cloud");
+    assertThat(uplink.serverUri()).isEqualTo("ssl://broker.example.net:8883");
+    assertThat(uplink.version()).isEqualTo(MqttVersion.MQTT_3_1_1);
+    assertThat(uplink.caCertificateFile()).isEqualTo(Optional.of(dir.resolve("pki/ca.pem")));
+    assertThat(uplink.clientKeyStoreFile()).isEqualTo(Optional.of(dir.resolve("pki/gateway.p12")));
+    assertThat(new String(uplink.clientKeyStorePassword())).isEqualTo("s3cret-value");
+    assertThat(uplink.tlsProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(uplink.toString()).doesNotContain("s3cret-value");
+  }
+
+  @Test
+  void literalSecret_isRefusedWithoutEchoingIt() throws Exception {
+    write(
+        "trustbridge.yaml", VALID_MAIN.replace("${file:pki/keystore-password}", "hunter2-literal"));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    List<String> problems = problems();
+
+    assertThat(problems).noneMatch(problem -> problem.contains("hunter2"));
+    assertThat(problems)
+        .containsExactly(
+            "trustbridge.yaml:34:25: uplinks[0].tls.keyStorePassword: must be a reference such as"
+                + " ${env:NAME} or ${file:PATH}, not the secret itself");
+  }
+
+  @Test
+  void sslUplinkWithoutTls_isRefused() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.substring(0, VALID_MAIN.indexOf("    tls:")));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:28:5: uplinks[0].tls: is required for an ssl:// server (CA certificate"
+                + " and client key store)");
+  }
+
+  @Test
   void securityModeAbsent_defaultsToProduction() throws Exception {
     write("trustbridge.yaml", VALID_MAIN.replace("security:\n  mode: development\n", ""));
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
@@ -167,6 +227,7 @@ class ConfigLoaderTest {
                 type: int16
         uplinks:
           - id: cloud
+            server: tcp://broker.example.net
         """);
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
 
@@ -183,7 +244,9 @@ class ConfigLoaderTest {
             "trustbridge.yaml:13:9: devices[0].tags[1]: tag temperature: type int16 cannot be read"
                 + " from coil",
             "trustbridge.yaml:13:15: devices[0].tags[1].name: tag 'temperature' is declared twice"
-                + " on this device");
+                + " on this device",
+            "trustbridge.yaml:19:13: uplinks[0].server: plaintext tcp:// is refused in production"
+                + " mode; use ssl:// (mutual TLS)");
   }
 
   @Test
