@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param tlsProtocols the TLS versions offered, from {@code TLSv1.3} and {@code TLSv1.2}
  * @param reconnectInitialDelay the first delay before reconnecting; doubles per failed attempt
  * @param reconnectMaxDelay the longest delay between reconnect attempts
+ * @param gatewayStatus whether this connection speaks for a gateway: it keeps the retained {@code
+ *     $status} message and sets the last will; off for cloud-side clients such as verifiers
  */
 public record UplinkSettings(
     String id,
@@ -51,7 +53,8 @@ public record UplinkSettings(
     char[] clientKeyStorePassword,
     List<String> tlsProtocols,
     Duration reconnectInitialDelay,
-    Duration reconnectMaxDelay) {
+    Duration reconnectMaxDelay,
+    boolean gatewayStatus) {
 
   /** The MQTT protocol version of an uplink. */
   public enum MqttVersion {
@@ -155,7 +158,8 @@ public record UplinkSettings(
         && Arrays.equals(clientKeyStorePassword, that.clientKeyStorePassword)
         && tlsProtocols.equals(that.tlsProtocols)
         && reconnectInitialDelay.equals(that.reconnectInitialDelay)
-        && reconnectMaxDelay.equals(that.reconnectMaxDelay);
+        && reconnectMaxDelay.equals(that.reconnectMaxDelay)
+        && gatewayStatus == that.gatewayStatus;
   }
 
   @Override
@@ -191,6 +195,8 @@ public record UplinkSettings(
         + reconnectInitialDelay
         + ", reconnectMaxDelay="
         + reconnectMaxDelay
+        + ", gatewayStatus="
+        + gatewayStatus
         + "]";
   }
 
@@ -264,6 +270,7 @@ public record UplinkSettings(
     private List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
     private Duration reconnectInitialDelay = Duration.ofSeconds(1);
     private Duration reconnectMaxDelay = Duration.ofMinutes(2);
+    private boolean gatewayStatus = true;
 
     private Builder(String id, String serverUri) {
       this.id = id;
@@ -330,6 +337,15 @@ public record UplinkSettings(
     }
 
     /**
+     * Whether the connection keeps the gateway's retained {@code $status} and last will; default
+     * true. Cloud-side clients that only consume turn it off.
+     */
+    public Builder gatewayStatus(boolean gatewayStatus) {
+      this.gatewayStatus = gatewayStatus;
+      return this;
+    }
+
+    /**
      * Validates and builds the settings.
      *
      * @throws IllegalArgumentException naming the uplink and field of the first invalid value
@@ -348,7 +364,8 @@ public record UplinkSettings(
           clientKeyStorePassword,
           tlsProtocols,
           reconnectInitialDelay,
-          reconnectMaxDelay);
+          reconnectMaxDelay,
+          gatewayStatus);
     }
   }
 }

@@ -264,6 +264,24 @@ class MqttComponentTest {
   }
 
   @Test
+  void cloudSideClient_withoutGatewayStatus_leavesNoStatusOrWill() throws Exception {
+    MqttComponent component =
+        component(gateway, tlsUplink("cloud", broker, pki).gatewayStatus(false).build());
+    CamelContext context = start(component, "direct:in", "mqtt:cloud");
+    await().atMost(Duration.ofSeconds(10)).until(() -> component.isUplinkConnected("cloud"));
+    Mqtt5Publishes status =
+        subscribe(track(observer(broker, pki)), "tb/v1/site1/" + gateway + "/$status");
+
+    // a takeover drops the connection: a client with a will would now publish it
+    observer(broker, pki, gateway + "-cloud").disconnect();
+    await().atMost(Duration.ofSeconds(10)).until(() -> component.isUplinkConnected("cloud"));
+    context.stop();
+
+    assertThat(status.receive(1, TimeUnit.SECONDS)).isEmpty();
+    assertThat(retained("tb/v1/site1/" + gateway + "/$status")).isNull();
+  }
+
+  @Test
   void connectionLost_willPublishesOffline_thenReconnectPublishesOnline() throws Exception {
     MqttComponent component = component(gateway, tlsUplink("cloud", broker, pki).build());
     start(component, "direct:in", "mqtt:cloud");

@@ -2,6 +2,7 @@ package dev.trustbridge.adapters.mqtt.internal;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
@@ -15,16 +16,19 @@ final class Mqtt3Wire implements MqttWire {
 
   private final Mqtt3AsyncClient client;
 
-  Mqtt3Wire(MqttClientBuilder builder, Publication will) {
+  Mqtt3Wire(MqttClientBuilder builder, Optional<Publication> will) {
+    Mqtt3ClientBuilder client = builder.useMqttVersion3();
     this.client =
-        builder
-            .useMqttVersion3()
-            .willPublish()
-            .topic(will.topic())
-            .payload(will.payload())
-            .qos(MqttWire.qos(will.qos()))
-            .retain(will.retain())
-            .applyWillPublish()
+        will.<Mqtt3ClientBuilder>map(
+                w ->
+                    client
+                        .willPublish()
+                        .topic(w.topic())
+                        .payload(w.payload())
+                        .qos(MqttWire.qos(w.qos()))
+                        .retain(w.retain())
+                        .applyWillPublish())
+            .orElse(client)
             .buildAsync();
   }
 

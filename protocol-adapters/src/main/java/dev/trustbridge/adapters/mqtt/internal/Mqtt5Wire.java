@@ -2,9 +2,11 @@ package dev.trustbridge.adapters.mqtt.internal;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -14,17 +16,20 @@ final class Mqtt5Wire implements MqttWire {
 
   private final Mqtt5AsyncClient client;
 
-  Mqtt5Wire(MqttClientBuilder builder, Publication will) {
+  Mqtt5Wire(MqttClientBuilder builder, Optional<Publication> will) {
+    Mqtt5ClientBuilder client = builder.useMqttVersion5();
     this.client =
-        builder
-            .useMqttVersion5()
-            .willPublish()
-            .topic(will.topic())
-            .payload(will.payload())
-            .qos(MqttWire.qos(will.qos()))
-            .retain(will.retain())
-            .contentType(will.contentType().orElse(null))
-            .applyWillPublish()
+        will.<Mqtt5ClientBuilder>map(
+                w ->
+                    client
+                        .willPublish()
+                        .topic(w.topic())
+                        .payload(w.payload())
+                        .qos(MqttWire.qos(w.qos()))
+                        .retain(w.retain())
+                        .contentType(w.contentType().orElse(null))
+                        .applyWillPublish())
+            .orElse(client)
             .buildAsync();
   }
 

@@ -3,6 +3,7 @@ package dev.trustbridge.adapters.mqtt.internal;
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -13,7 +14,9 @@ import java.util.function.Consumer;
  */
 interface MqttWire {
 
-  static MqttWire create(MqttClientBuilder builder, UplinkSettings settings, Publication will) {
+  /** A wire for the settings' MQTT version, with the last will if one is given. */
+  static MqttWire create(
+      MqttClientBuilder builder, UplinkSettings settings, Optional<Publication> will) {
     return settings.version() == UplinkSettings.MqttVersion.MQTT_5
         ? new Mqtt5Wire(builder, will)
         : new Mqtt3Wire(builder, will);

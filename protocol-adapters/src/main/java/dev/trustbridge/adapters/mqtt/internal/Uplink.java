@@ -78,13 +78,16 @@ public final class Uplink {
             .transportConfig(transport.build())
             .addConnectedListener(this::onConnected)
             .addDisconnectedListener(this::onDisconnected);
-    Publication will =
-        new Publication(
-            statusTopic,
-            status.connectionLost(),
-            1,
-            true,
-            Optional.of(StatusMessages.CONTENT_TYPE));
+    Optional<Publication> will =
+        settings.gatewayStatus()
+            ? Optional.of(
+                new Publication(
+                    statusTopic,
+                    status.connectionLost(),
+                    1,
+                    true,
+                    Optional.of(StatusMessages.CONTENT_TYPE)))
+            : Optional.empty();
     this.wire = MqttWire.create(builder, settings, will);
   }
 
@@ -176,15 +179,17 @@ public final class Uplink {
     stopping = true;
     reconnectWait.complete(null);
     if (wire.isConnected()) {
-      awaitQuietly(
-          "publish offline status",
-          wire.publish(
-              new Publication(
-                  statusTopic,
-                  status.shutdown(clock.instant()),
-                  1,
-                  true,
-                  Optional.of(StatusMessages.CONTENT_TYPE))));
+      if (settings.gatewayStatus()) {
+        awaitQuietly(
+            "publish offline status",
+            wire.publish(
+                new Publication(
+                    statusTopic,
+                    status.shutdown(clock.instant()),
+                    1,
+                    true,
+                    Optional.of(StatusMessages.CONTENT_TYPE))));
+      }
       awaitQuietly("disconnect", wire.disconnect());
     }
     log.info("uplink stopped id={} server={}", settings.id(), settings.serverUri());
@@ -202,6 +207,12 @@ public final class Uplink {
         settings.serverUri(),
         clientId);
     connected.complete(null);
+    if (settings.gatewayStatus()) {
+      publishOnlineStatus();
+    }
+  }
+
+  private void publishOnlineStatus() {
     CompletableFuture.supplyAsync(
             () ->
                 wire.publish(
