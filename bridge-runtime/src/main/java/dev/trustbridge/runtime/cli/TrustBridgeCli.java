@@ -24,7 +24,16 @@ public final class TrustBridgeCli {
 
   private static final String DEMO_COMMAND = "dev.trustbridge.runtime.demo.DemoCommand";
 
+  /**
+   * Our logging configuration, under its own name because libraries on the demo's class path ship a
+   * {@code logback.xml} of their own.
+   */
+  private static final String LOGGING_CONFIGURATION = "trustbridge-logback.xml";
+
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGGING_CONFIGURATION);
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -1,0 +1,202 @@
+package dev.trustbridge.runtime.demo;
+
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.runtime.Gateway;
+import dev.trustbridge.runtime.cli.TrustBridgeCli;
+import dev.trustbridge.runtime.config.ConfigException;
+import dev.trustbridge.runtime.config.ConfigLoader;
+import dev.trustbridge.runtime.config.GatewayConfig;
+import dev.trustbridge.sim.broker.EmbeddedBroker;
+import dev.trustbridge.sim.modbus.ModbusSimulator;
+import dev.trustbridge.sim.modbus.Scenario;
+import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.sim.pki.IssuedCertificate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trustbridge demo}: the simulated sample plant, an embedded MQTT broker that requires
+ * client certificates, the gateway running the demo configuration, and a live view of what arrives
+ * at the broker, all in one process.
+ */
+@Command(
+    name = "demo",
+    description =
+        "Run simulated PLCs, a TLS MQTT broker, the gateway and a live view in one process.")
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+  private static final String TEMPLATE = "/dev/trustbridge/runtime/demo/";
+  private static final List<String> CONFIG_FILES =
+      List.of(ConfigLoader.MAIN_FILE, ConfigLoader.ROUTES_DIRECTORY + "/telemetry.camel.yaml");
+  private static final Map<String, String> PORT_VARIABLES =
+      Map.of(
+          "boiler-1", "TB_DEMO_BOILER_PORT",
+          "pump-1", "TB_DEMO_PUMP_PORT",
+          "energy-meter-1", "TB_DEMO_METER_PORT");
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      defaultValue = "work/demo",
+      description =
+          "Where the development PKI, broker data and configuration live (default: ${DEFAULT-VALUE}).")
+  private Path workDirectory;
+
+  @Option(
+      names = "--stop-after",
+      paramLabel = "DURATION",
+      description =
+          "Stop by itself after this ISO-8601 duration, e.g. PT30S (default: run until Ctrl-C).")
+  private Duration stopAfter;
+
+  /** Everything the demo started, closed in reverse order. */
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> stopAll(stopped), "trustbridge-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      DevelopmentPki pki = DevelopmentPki.openOrCreate(workDirectory.resolve("pki"));
+      IssuedCertificate gatewayCertificate = pki.clientCertificate("gateway");
+      IssuedCertificate viewerCertificate = pki.clientCertificate("demo-viewer");
+
+      ModbusSimulator plant = started(ModbusSimulator.start(Scenario.samplePlant()));
+      EmbeddedBroker broker =
+          started(
+              EmbeddedBroker.builder(pki).workDirectory(workDirectory.resolve("broker")).build());
+      broker.start();
+
+      Map<String, String> environment = new HashMap<>(System.getenv());
+      PORT_VARIABLES.forEach(
+          (device, variable) ->
+              environment.put(variable, String.valueOf(plant.device(device).port())));
+      environment.put("TB_DEMO_BROKER_PORT", String.valueOf(broker.tlsPort()));
+      Path configDirectory = writeConfiguration();
+      GatewayConfig config = new ConfigLoader(environment).load(configDirectory);
+
+      started(
+          LiveView.start(
+              UplinkSettings.builder("viewer", broker.tlsServerUri())
+                  .caCertificateFile(pki.caCertificateFile())
+                  .clientKeyStore(viewerCertificate.keyStoreFile(), pki.password())
+                  .clientId("demo-viewer")
+                  .gatewayStatus(false)
+                  .build(),
+              out,
+              System.console() != null,
+              banner(plant, broker, configDirectory, gatewayCertificate)));
+      started(Gateway.start(config));
+      LOG.info("demo running workDir={}", workDirectory.toAbsolutePath());
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("trustbridge demo: " + e.getMessage());
+      stopAll(stopped);
+      return TrustBridgeCli.EXIT_CONFIG;
+    }
+    if (stopAfter != null) {
+      stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stopAll(stopped);
+    } else {
+      stopped.await();
+    }
+    return 0;
+  }
+
+  private <T extends AutoCloseable> T started(T service) {
+    synchronized (started) {
+      started.push(service);
+    }
+    return service;
+  }
+
+  private void stopAll(CountDownLatch stopped) {
+    synchronized (started) {
+      while (!started.isEmpty()) {
+        AutoCloseable service = started.pop();
+        try {
+          service.close();
+        } catch (Exception e) {
+          LOG.warn(
+              "demo could not stop {} cleanly: {}",
+              service.getClass().getSimpleName(),
+              e.toString());
+        }
+      }
+    }
+    stopped.countDown();
+  }
+
+  /**
+   * Writes the demo configuration afresh, so that it always matches this version of TrustBridge.
+   */
+  private Path writeConfiguration() {
+    Path directory = workDirectory.resolve("config");
+    for (String file : CONFIG_FILES) {
+      Path target = directory.resolve(file);
+      try (InputStream template = DemoCommand.class.getResourceAsStream(TEMPLATE + file)) {
+        if (template == null) {
+          throw new IllegalStateException(
+              "demo template " + file + " is missing from the runtime jar");
+        }
+        Files.createDirectories(target.getParent());
+        Files.copy(template, target, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target, e);
+      }
+    }
+    return directory;
+  }
+
+  private static String banner(
+      ModbusSimulator plant,
+      EmbeddedBroker broker,
+      Path configDirectory,
+      IssuedCertificate gatewayCertificate) {
+    StringBuilder banner = new StringBuilder("TrustBridge demo\n");
+    plant
+        .devices()
+        .forEach(
+            device ->
+                banner.append(
+                    String.format(
+                        "  simulated PLC   %-16s modbus 127.0.0.1:%d unit %d%n",
+                        device.id(), device.port(), device.unitId())));
+    return banner
+        .append(
+            String.format(
+                "  MQTT broker     %s (TLS, client certificate required)%n", broker.tlsServerUri()))
+        .append(
+            String.format(
+                "  gateway         %s, certificate %s%n",
+                configDirectory.resolve(ConfigLoader.MAIN_FILE),
+                gatewayCertificate.certificateFile()))
+        .append("  Ctrl-C stops everything.\n\n")
+        .toString();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.trustbridge.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustbridge.runtime.cli.TrustBridgeCli;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trustbridge demo} as a user runs it: its own process, live values, a clean stop on
+ * SIGTERM.
+ */
+class DemoProcessTest {
+
+  @TempDir Path workDirectory;
+
+  @Test
+  void demo_showsGoodValuesOfEveryDevice_thenStopsOnSigterm() throws Exception {
+    Process demo =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrustBridgeCli.class.getName(),
+                "demo",
+                "--work-dir",
+                workDirectory.toString())
+            .redirectError(workDirectory.resolve("demo.log").toFile())
+            .start();
+    Set<String> devicesSeen = new HashSet<>();
+    long started = System.nanoTime();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while (devicesSeen.size() < 3 && (line = out.readLine()) != null) {
+        String[] columns = line.trim().split("\\s+");
+        if (columns.length >= 4 && line.endsWith("GOOD")) {
+          devicesSeen.add(columns[1]);
+        }
+      }
+      Duration untilValues = Duration.ofNanos(System.nanoTime() - started);
+      System.out.println(
+          "demo showed GOOD values of every device after " + untilValues.toMillis() + " ms");
+      assertThat(devicesSeen).containsExactlyInAnyOrder("boiler-1", "pump-1", "energy-meter-1");
+
+      demo.destroy();
+      assertThat(demo.waitFor(30, TimeUnit.SECONDS))
+          .as("demo stopped within 30 s of SIGTERM")
+          .isTrue();
+    } finally {
+      demo.destroyForcibly();
+    }
+    assertThat(workDirectory.resolve("pki/ca.pem")).exists();
+    assertThat(workDirectory.resolve("config/trustbridge.yaml")).exists();
+  }
+}

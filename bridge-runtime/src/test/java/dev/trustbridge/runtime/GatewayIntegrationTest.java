@@ -1,0 +1,291 @@
+package dev.trustbridge.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.trustbridge.runtime.config.ConfigLoader;
+import dev.trustbridge.sim.broker.EmbeddedBroker;
+import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
+import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
+import dev.trustbridge.sim.modbus.SimulatedDevice;
+import dev.trustbridge.sim.pki.DevelopmentPki;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole telemetry path over real sockets: Modbus simulator → gateway (configuration and YAML
+ * routes from files) → embedded broker with mutual TLS → an independent MQTT subscriber.
+ */
+@ExtendWith(EmbeddedBrokerExtension.class)
+class GatewayIntegrationTest {
+
+  @RegisterExtension
+  static final ModbusSimulatorExtension PLANT =
+      ModbusSimulatorExtension.fromYaml(
+          """
+          tick: 100ms
+          devices:
+            - id: line-1
+              unitId: 5
+              points:
+                - {table: holdingRegister, address: 0, type: float32, wordOrder: littleEndian, value: {constant: 21.5}}
+                - {table: inputRegister, address: 10, type: int16, value: {constant: 215}}
+                - {table: inputRegister, address: 11, type: uint16, value: {constant: 1450}}
+                - {table: coil, address: 0, type: bool, value: {constant: true}}
+            - id: line-2
+              points:
+                - {table: inputRegister, address: 0, type: int32, value: {constant: -100000}}
+          """);
+
+  private static final String ROUTES =
+      """
+      - route:
+          id: line-1-telemetry
+          from:
+            uri: modbus:line-1
+            steps:
+              - to:
+                  uri: mqtt:cloud
+      - route:
+          id: line-2-telemetry
+          from:
+            uri: modbus:line-2
+            parameters:
+              reconnectDelay: 100
+              maxReconnectDelay: 300
+            steps:
+              - to:
+                  uri: mqtt:cloud
+                  parameters:
+                    topic: tb/v1/{site}/{gateway}/{device}/telemetry
+      """;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path configDirectory;
+  private final EmbeddedBroker broker;
+  private final DevelopmentPki pki;
+  private Gateway gateway;
+  private Mqtt5BlockingClient observer;
+
+  GatewayIntegrationTest(EmbeddedBroker broker, DevelopmentPki pki) {
+    this.broker = broker;
+    this.pki = pki;
+  }
+
+  @BeforeEach
+  void startGateway() throws Exception {
+    Files.writeString(
+        configDirectory.resolve(ConfigLoader.MAIN_FILE),
+        """
+        site: it-site
+        gateway: it-gw
+        security:
+          mode: production
+        devices:
+          - id: line-1
+            protocol: modbus
+            endpoint: 127.0.0.1:${env:LINE1_PORT}
+            unitId: 5
+            pollInterval: 200ms
+            tags:
+              - {name: temperature, table: holdingRegister, address: 0, type: float32, wordOrder: lowFirst, unit: degC}
+              - {name: pressure, table: inputRegister, address: 10, type: int16, scale: 0.1, unit: bar}
+              - {name: speed, table: inputRegister, address: 11, type: uint16, unit: rpm}
+              - {name: running, table: coil, address: 0}
+          - id: line-2
+            protocol: modbus
+            endpoint: 127.0.0.1:${env:LINE2_PORT}
+            pollInterval: 200ms
+            timeout: 500ms
+            tags:
+              - {name: energy, table: inputRegister, address: 0, type: int32, unit: Wh}
+        uplinks:
+          - id: cloud
+            server: ${env:BROKER}
+            tls:
+              caCertificate: ${env:CA}
+              keyStore: ${env:KEYSTORE}
+              keyStorePassword: ${file:%s}
+        """
+            .formatted(pki.passwordFile()));
+    Files.createDirectories(configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY));
+    Files.writeString(
+        configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY).resolve("telemetry.camel.yaml"),
+        ROUTES);
+    Map<String, String> environment = new HashMap<>();
+    environment.put("LINE1_PORT", String.valueOf(PLANT.device("line-1").port()));
+    environment.put("LINE2_PORT", String.valueOf(PLANT.device("line-2").port()));
+    environment.put("BROKER", broker.tlsServerUri());
+    environment.put("CA", pki.caCertificateFile().toString());
+    environment.put("KEYSTORE", pki.clientCertificate("gateway").keyStoreFile().toString());
+
+    observer = observer();
+    gateway = Gateway.start(new ConfigLoader(environment).load(configDirectory));
+  }
+
+  @AfterEach
+  void stopGateway() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (observer != null) {
+      observer.disconnect();
+    }
+  }
+
+  @Test
+  void telemetry_arrivesOnDeviceTopics_withExactValues() throws Exception {
+    try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/+/telemetry")) {
+      Map<String, JsonNode> byDevice = new HashMap<>();
+      while (byDevice.size() < 2) {
+        Mqtt5Publish publish = next(publishes);
+        assertThat(publish.getContentType().map(Object::toString)).contains("application/json");
+        JsonNode batch = JSON.readTree(publish.getPayloadAsBytes());
+        String device = batch.get("deviceId").asText();
+        assertThat(publish.getTopic().toString())
+            .isEqualTo("tb/v1/it-site/it-gw/" + device + "/telemetry");
+        byDevice.putIfAbsent(device, batch);
+      }
+
+      JsonNode line1 = byDevice.get("line-1");
+      assertThat(sample(line1, "temperature").get("value").doubleValue()).isEqualTo(21.5);
+      assertThat(sample(line1, "temperature").get("unit").asText()).isEqualTo("degC");
+      assertThat(sample(line1, "pressure").get("value").doubleValue()).isEqualTo(21.5);
+      assertThat(sample(line1, "speed").get("value").longValue()).isEqualTo(1450);
+      assertThat(sample(line1, "running").get("value").booleanValue()).isTrue();
+      for (JsonNode sample : line1.get("samples")) {
+        assertThat(sample.get("quality").asText()).isEqualTo("GOOD");
+      }
+      assertThat(sample(byDevice.get("line-2"), "energy").get("value").longValue())
+          .isEqualTo(-100000);
+    }
+  }
+
+  @Test
+  void gatewayStatus_becomesRetainedOnline() throws Exception {
+    try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/$status")) {
+      // a retained "offline" of an earlier gateway run may come first
+      String state = "";
+      for (int i = 0; i < 3 && !state.equals("online"); i++) {
+        state = JSON.readTree(next(publishes).getPayloadAsBytes()).get("state").asText();
+      }
+      assertThat(state).isEqualTo("online");
+    }
+    try (Mqtt5Publishes retained = subscribe("tb/v1/it-site/it-gw/$status")) {
+      Mqtt5Publish status = next(retained);
+      assertThat(status.isRetain()).isTrue();
+      assertThat(JSON.readTree(status.getPayloadAsBytes()).get("state").asText())
+          .isEqualTo("online");
+    }
+  }
+
+  @Test
+  void deviceStoppedThenRestarted_publishesBadThenGoodQuality() throws Exception {
+    SimulatedDevice line2 = PLANT.device("line-2");
+    try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/line-2/telemetry")) {
+      assertThat(quality(next(publishes))).isEqualTo("GOOD");
+
+      line2.stop();
+      JsonNode bad = awaitQuality(publishes, "BAD");
+      assertThat(sample(bad, "energy").get("value").isNull()).isTrue();
+
+      line2.start();
+      JsonNode good = awaitQuality(publishes, "GOOD");
+      assertThat(sample(good, "energy").get("value").longValue()).isEqualTo(-100000);
+    }
+  }
+
+  private static JsonNode awaitQuality(Mqtt5Publishes publishes, String quality) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      JsonNode batch = JSON.readTree(next(publishes).getPayloadAsBytes());
+      if (sample(batch, "energy").get("quality").asText().equals(quality)) {
+        return batch;
+      }
+    }
+    throw new AssertionError("no " + quality + " sample among 100 messages");
+  }
+
+  private static String quality(Mqtt5Publish publish) throws Exception {
+    return sample(JSON.readTree(publish.getPayloadAsBytes()), "energy").get("quality").asText();
+  }
+
+  private static JsonNode sample(JsonNode batch, String tag) {
+    for (JsonNode sample : batch.get("samples")) {
+      if (sample.get("tag").asText().equals(tag)) {
+        return sample;
+      }
+    }
+    throw new AssertionError("no sample of tag " + tag + " in " + batch);
+  }
+
+  private static Mqtt5Publish next(Mqtt5Publishes publishes) throws InterruptedException {
+    Optional<Mqtt5Publish> publish = publishes.receive(10, TimeUnit.SECONDS);
+    assertThat(publish).as("a message within 10 s").isPresent();
+    return publish.get();
+  }
+
+  private Mqtt5Publishes subscribe(String filter) {
+    Mqtt5Publishes publishes = observer.publishes(MqttGlobalPublishFilter.ALL);
+    observer.subscribeWith().topicFilter(filter).send();
+    return publishes;
+  }
+
+  /** A cloud-side subscriber built from the PKI files alone, independent of the gateway's code. */
+  private Mqtt5BlockingClient observer() throws Exception {
+    char[] password = pki.password();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(pki.clientCertificate("observer").keyStoreFile())) {
+      keys.load(in, password);
+    }
+    KeyManagerFactory keyManagers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(keys, password);
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(pki.caCertificateFile())) {
+      trust.setCertificateEntry(
+          "ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    Mqtt5BlockingClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("it-observer-" + System.nanoTime())
+            .serverHost(EmbeddedBroker.HOST)
+            .serverPort(broker.tlsPort())
+            .sslConfig(
+                MqttClientSslConfig.builder()
+                    .keyManagerFactory(keyManagers)
+                    .trustManagerFactory(trustManagers)
+                    .build())
+            .buildBlocking();
+    client.connect();
+    return client;
+  }
+}
