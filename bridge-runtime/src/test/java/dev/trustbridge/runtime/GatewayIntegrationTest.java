@@ -16,18 +16,12 @@ import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.modbus.SimulatedDevice;
 import dev.trustbridge.sim.pki.DevelopmentPki;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -254,25 +248,8 @@ class GatewayIntegrationTest {
     return publishes;
   }
 
-  /** A cloud-side subscriber built from the PKI files alone, independent of the gateway's code. */
-  private Mqtt5BlockingClient observer() throws Exception {
-    char[] password = pki.password();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(pki.clientCertificate("observer").keyStoreFile())) {
-      keys.load(in, password);
-    }
-    KeyManagerFactory keyManagers =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(keys, password);
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(pki.caCertificateFile())) {
-      trust.setCertificateEntry(
-          "ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
+  /** A cloud-side subscriber on the development PKI, independent of the gateway's code. */
+  private Mqtt5BlockingClient observer() {
     Mqtt5BlockingClient client =
         MqttClient.builder()
             .useMqttVersion5()
@@ -281,8 +258,8 @@ class GatewayIntegrationTest {
             .serverPort(broker.tlsPort())
             .sslConfig(
                 MqttClientSslConfig.builder()
-                    .keyManagerFactory(keyManagers)
-                    .trustManagerFactory(trustManagers)
+                    .keyManagerFactory(pki.keyManagerFactory("observer"))
+                    .trustManagerFactory(pki.trustManagerFactory())
                     .build())
             .buildBlocking();
     client.connect();

@@ -1,12 +1,14 @@
 package dev.trustbridge.runtime.cli;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code trustbridge} command line: {@code run}, and {@code demo} where the simulators are
- * present.
+ * The {@code trustbridge} command line: {@code run}, and {@code demo} and {@code sim} where the
+ * simulators are present.
  */
 @Command(
     name = "trustbridge",
@@ -22,7 +24,11 @@ public final class TrustBridgeCli {
   /** Exit code for a failure while starting or running. */
   public static final int EXIT_FAILURE = 1;
 
-  private static final String DEMO_COMMAND = "dev.trustbridge.runtime.demo.DemoCommand";
+  /** Commands that exist only where device-sim is on the class path. */
+  private static final Map<String, String> SIMULATION_COMMANDS =
+      Map.of(
+          "demo", "dev.trustbridge.runtime.demo.DemoCommand",
+          "sim", "dev.trustbridge.sim.cli.SimulatorCli");
 
   /**
    * Our logging configuration, under its own name because libraries on the demo's class path ship a
@@ -40,17 +46,21 @@ public final class TrustBridgeCli {
   /** The command line with every subcommand available on this classpath. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new TrustBridgeCli());
-    demoCommand().ifPresent(demo -> commandLine.addSubcommand("demo", demo));
+    new TreeMap<>(SIMULATION_COMMANDS)
+        .forEach(
+            (name, className) ->
+                optionalCommand(className)
+                    .ifPresent(command -> commandLine.addSubcommand(name, command)));
     return commandLine;
   }
 
   /**
-   * The demo needs the simulators and the embedded broker, which a production installation does not
-   * ship; without them there is simply no {@code demo} command.
+   * The demo and the simulators need device-sim and the embedded broker, which a production
+   * installation does not ship; without them those commands simply do not exist.
    */
-  private static Optional<Object> demoCommand() {
+  private static Optional<Object> optionalCommand(String className) {
     try {
-      return Optional.of(Class.forName(DEMO_COMMAND).getDeclaredConstructor().newInstance());
+      return Optional.of(Class.forName(className).getDeclaredConstructor().newInstance());
     } catch (ReflectiveOperationException | LinkageError e) {
       return Optional.empty();
     }

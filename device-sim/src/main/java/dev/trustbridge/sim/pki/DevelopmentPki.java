@@ -33,6 +33,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.slf4j.Logger;
@@ -168,6 +170,39 @@ public final class DevelopmentPki {
   /** A copy of the keystore password; the caller may clear it after use. */
   public char[] password() {
     return password.clone();
+  }
+
+  /**
+   * JSSE key managers that present the named client certificate (issued first if needed), for the
+   * TLS clients of demos and tests.
+   */
+  public KeyManagerFactory keyManagerFactory(String clientName) {
+    Path file = clientCertificate(clientName).keyStoreFile();
+    try {
+      KeyStore store = KeyStore.getInstance(KEYSTORE_TYPE);
+      store.load(new ByteArrayInputStream(Files.readAllBytes(file)), password);
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(store, password);
+      return factory;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load development keystore " + file, e);
+    }
+  }
+
+  /** JSSE trust managers that trust exactly this PKI's CA. */
+  public TrustManagerFactory trustManagerFactory() {
+    try {
+      KeyStore store = KeyStore.getInstance(KEYSTORE_TYPE);
+      store.load(null, null);
+      store.setCertificateEntry(CA, ca.certificate());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return factory;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build trust managers for the development CA", e);
+    }
   }
 
   @Override

@@ -13,17 +13,13 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +67,7 @@ class EmbeddedBrokerTest {
   void tlsClient_withoutCertificate_isRefused(EmbeddedBroker broker, DevelopmentPki pki)
       throws Exception {
     MqttClientSslConfig noClientCertificate =
-        MqttClientSslConfig.builder().trustManagerFactory(trust(pki)).build();
+        MqttClientSslConfig.builder().trustManagerFactory(pki.trustManagerFactory()).build();
     Mqtt5BlockingClient client = client(broker.tlsPort(), noClientCertificate);
 
     assertThatThrownBy(client::connect).isInstanceOf(RuntimeException.class);
@@ -84,8 +80,8 @@ class EmbeddedBrokerTest {
     DevelopmentPki otherPki = DevelopmentPki.openOrCreate(otherDir);
     MqttClientSslConfig foreignCertificate =
         MqttClientSslConfig.builder()
-            .keyManagerFactory(keys(otherPki, otherPki.clientCertificate("intruder")))
-            .trustManagerFactory(trust(pki))
+            .keyManagerFactory(otherPki.keyManagerFactory("intruder"))
+            .trustManagerFactory(pki.trustManagerFactory())
             .build();
     Mqtt5BlockingClient client = client(broker.tlsPort(), foreignCertificate);
 
@@ -192,31 +188,8 @@ class EmbeddedBrokerTest {
       DevelopmentPki pki, IssuedCertificate certificate, List<String> protocols) throws Exception {
     var builder =
         MqttClientSslConfig.builder()
-            .keyManagerFactory(keys(pki, certificate))
-            .trustManagerFactory(trust(pki));
+            .keyManagerFactory(pki.keyManagerFactory(certificate.name()))
+            .trustManagerFactory(pki.trustManagerFactory());
     return protocols.isEmpty() ? builder.build() : builder.protocols(protocols).build();
-  }
-
-  private static KeyManagerFactory keys(DevelopmentPki pki, IssuedCertificate certificate)
-      throws Exception {
-    KeyManagerFactory factory =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    factory.init(load(certificate.keyStoreFile(), pki.password()), pki.password());
-    return factory;
-  }
-
-  private static TrustManagerFactory trust(DevelopmentPki pki) throws Exception {
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(load(pki.trustStoreFile(), pki.password()));
-    return factory;
-  }
-
-  private static KeyStore load(Path file, char[] password) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, password);
-    }
-    return store;
   }
 }

@@ -9,16 +9,10 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.pki.DevelopmentPki;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -76,8 +70,8 @@ final class MqttTestSupport {
             .serverPort(broker.tlsPort())
             .sslConfig(
                 MqttClientSslConfig.builder()
-                    .keyManagerFactory(keys(pki, "observer"))
-                    .trustManagerFactory(trust(pki))
+                    .keyManagerFactory(pki.keyManagerFactory("observer"))
+                    .trustManagerFactory(pki.trustManagerFactory())
                     .build())
             .buildBlocking();
     client.connect();
@@ -94,27 +88,5 @@ final class MqttTestSupport {
   static Mqtt5Publish next(Mqtt5Publishes publishes) throws InterruptedException {
     Optional<Mqtt5Publish> publish = publishes.receive(10, TimeUnit.SECONDS);
     return publish.orElseThrow(() -> new AssertionError("no message within 10 s"));
-  }
-
-  private static KeyManagerFactory keys(DevelopmentPki pki, String name) throws Exception {
-    KeyManagerFactory factory =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    factory.init(load(pki.clientCertificate(name).keyStoreFile(), pki.password()), pki.password());
-    return factory;
-  }
-
-  private static TrustManagerFactory trust(DevelopmentPki pki) throws Exception {
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(load(pki.trustStoreFile(), pki.password()));
-    return factory;
-  }
-
-  private static KeyStore load(Path file, char[] password) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, password);
-    }
-    return store;
   }
 }
