@@ -73,6 +73,12 @@ final class CertificateIssuer {
     return issueLeaf(commonName, ca, now, KeyPurposeId.id_kp_clientAuth);
   }
 
+  /** A client certificate for a key held elsewhere, e.g. in a token that sent a CSR. */
+  X509Certificate certifyClient(
+      X500Name subject, PublicKey key, KeyAndCertificate ca, Instant now) {
+    return certify(subject, key, ca, now, KeyPurposeId.id_kp_clientAuth);
+  }
+
   private KeyAndCertificate issueLeaf(
       String commonName,
       KeyAndCertificate ca,
@@ -80,19 +86,28 @@ final class CertificateIssuer {
       KeyPurposeId purpose,
       GeneralName... alternativeNames) {
     KeyPair keys = generateKeyPair();
+    return new KeyAndCertificate(
+        keys.getPrivate(),
+        certify(name(commonName), keys.getPublic(), ca, now, purpose, alternativeNames));
+  }
+
+  private X509Certificate certify(
+      X500Name subject,
+      PublicKey key,
+      KeyAndCertificate ca,
+      Instant now,
+      KeyPurposeId purpose,
+      GeneralName... alternativeNames) {
     X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-    X500Name subject = name(commonName);
     try {
       JcaX509ExtensionUtils utils = extensionUtils();
       X509v3CertificateBuilder builder =
-          builder(issuer, subject, keys.getPublic(), now, LEAF_VALIDITY)
+          builder(issuer, subject, key, now, LEAF_VALIDITY)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
               .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
               .addExtension(
-                  Extension.subjectKeyIdentifier,
-                  false,
-                  utils.createSubjectKeyIdentifier(keys.getPublic()))
+                  Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key))
               .addExtension(
                   Extension.authorityKeyIdentifier,
                   false,
@@ -101,9 +116,9 @@ final class CertificateIssuer {
         builder.addExtension(
             Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames));
       }
-      return new KeyAndCertificate(keys.getPrivate(), sign(builder, ca.privateKey()));
+      return sign(builder, ca.privateKey());
     } catch (CertIOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build the certificate of " + commonName, e);
+      throw new IllegalStateException("cannot build the certificate of " + subject, e);
     }
   }
 

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -36,7 +37,13 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +140,35 @@ public final class DevelopmentPki {
               + RESERVED_NAMES);
     }
     return locked(directory, () -> ensureIssued(name, now -> issuer.issueClient(name, ca, now)));
+  }
+
+  /**
+   * Issues a client certificate (clientAuth) for the key of a PKCS#10 request, e.g. a gateway key
+   * generated inside a token, after checking the request's signature.
+   *
+   * @return the chain: the new certificate, then the CA certificate
+   * @throws IllegalArgumentException if the request's signature does not verify
+   */
+  public List<X509Certificate> signClientRequest(PKCS10CertificationRequest request) {
+    JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
+    try {
+      PublicKey key = jca.getPublicKey();
+      if (!request.isSignatureValid(
+          new JcaContentVerifierProviderBuilder()
+              .setProvider(new BouncyCastleProvider())
+              .build(key))) {
+        throw new IllegalArgumentException(
+            "the request of " + request.getSubject() + " is not signed by its key");
+      }
+      X509Certificate leaf = issuer.certifyClient(request.getSubject(), key, ca, clock.instant());
+      log.info(
+          "development certificate issued from a request subject={} notAfter={}",
+          leaf.getSubjectX500Principal(),
+          leaf.getNotAfter().toInstant());
+      return List.of(leaf, ca.certificate());
+    } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
+      throw new IllegalArgumentException("cannot read the request of " + request.getSubject(), e);
+    }
   }
 
   /** The broker's server certificate: SAN DNS {@code localhost}, IP 127.0.0.1 and ::1. */

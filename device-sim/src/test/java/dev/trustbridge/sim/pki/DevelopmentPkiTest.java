@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertPathValidator;
@@ -16,6 +18,7 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +42,46 @@ class DevelopmentPkiTest {
   private static final int KEY_CERT_SIGN = 5;
 
   @TempDir Path dir;
+
+  @Test
+  void signClientRequest_certifiesTheRequestersKey() throws Exception {
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);
+    KeyPair requester = ecKeyPair();
+    PKCS10CertificationRequest request =
+        new JcaPKCS10CertificationRequestBuilder(
+                new X500Name("CN=gw-tpm,OU=site-1"), requester.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(requester.getPrivate()));
+
+    List<X509Certificate> chain = pki.signClientRequest(request);
+
+    assertThat(chain).hasSize(2);
+    assertThat(chain.get(0).getPublicKey()).isEqualTo(requester.getPublic());
+    assertThat(chain.get(0).getSubjectX500Principal().getEncoded())
+        .isEqualTo(request.getSubject().getEncoded());
+    assertThat(chain.get(0).getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+    chain.get(0).verify(pki.caCertificate().getPublicKey());
+    assertThat(chain.get(1)).isEqualTo(pki.caCertificate());
+  }
+
+  @Test
+  void signClientRequest_signedByAnotherKey_isRefused() throws Exception {
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);
+    KeyPair claimed = ecKeyPair();
+    KeyPair signer = ecKeyPair();
+    PKCS10CertificationRequest forged =
+        new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=forged"), claimed.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate()));
+
+    assertThatThrownBy(() -> pki.signClientRequest(forged))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not signed by its key");
+  }
+
+  private static KeyPair ecKeyPair() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
 
   @Test
   void openOrCreate_emptyDirectory_createsSelfSignedP256Ca() throws Exception {

@@ -1,0 +1,125 @@
+package dev.trustbridge.trust.vault.internal;
+
+import dev.trustbridge.trust.vault.Identity;
+import dev.trustbridge.trust.vault.Vault;
+import dev.trustbridge.trust.vault.VaultException;
+import dev.trustbridge.trust.vault.VaultException.Reason;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The part of a vault that a JCA {@link KeyStore} does: both backends keep each identity as a key
+ * entry with its certificate chain, and differ in where keys are generated, which provider signs,
+ * and whether the store must be written back.
+ */
+abstract class KeyStoreVault implements Vault {
+
+  static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+
+  protected final KeyStore keyStore;
+
+  KeyStoreVault(KeyStore keyStore) {
+    this.keyStore = keyStore;
+  }
+
+  /** A new EC P-256 key pair, generated where this backend keeps keys. */
+  abstract KeyPair newKeyPair() throws GeneralSecurityException;
+
+  /** The provider that signs with this backend's private keys. */
+  abstract Provider signingProvider();
+
+  /** The password protecting key entries, or {@code null} where the login protects them. */
+  abstract char[] entryPassword();
+
+  /** Makes a change of the key store durable. */
+  abstract void persist() throws VaultException;
+
+  /** Where a key lives, as {@link Identity#keyUri()} reports it. */
+  abstract String keyUri(String alias);
+
+  @Override
+  public synchronized Identity generateIdentity(String alias, String subject)
+      throws VaultException {
+    X500Name name;
+    try {
+      name = new X500Name(subject);
+    } catch (IllegalArgumentException e) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED, "'" + subject + "' is not an X.500 name", e);
+    }
+    try {
+      if (keyStore.containsAlias(alias)) {
+        throw new VaultException(
+            Reason.KEY_EXISTS, "an identity '" + alias + "' exists already in " + description());
+      }
+      KeyPair pair = newKeyPair();
+      X509Certificate placeholder = Certificates.placeholder(pair, name, signer(pair.getPrivate()));
+      keyStore.setKeyEntry(
+          alias, pair.getPrivate(), entryPassword(), new Certificate[] {placeholder});
+      persist();
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED,
+          "cannot generate identity '" + alias + "' in " + description(),
+          e);
+    }
+    return identity(alias);
+  }
+
+  @Override
+  public synchronized Optional<Identity> findIdentity(String alias) throws VaultException {
+    try {
+      if (!keyStore.isKeyEntry(alias)) {
+        return Optional.empty();
+      }
+      Key key = keyStore.getKey(alias, entryPassword());
+      Certificate[] chain = keyStore.getCertificateChain(alias);
+      if (!(key instanceof PrivateKey privateKey) || chain == null || chain.length == 0) {
+        throw new VaultException(
+            Reason.OPERATION_FAILED,
+            "entry '" + alias + "' in " + description() + " is not a key with a certificate");
+      }
+      return Optional.of(
+          new KeyStoreIdentity(
+              this,
+              alias,
+              privateKey,
+              Arrays.stream(chain).map(X509Certificate.class::cast).toList()));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED, "cannot read identity '" + alias + "' from " + description(), e);
+    }
+  }
+
+  ContentSigner signer(PrivateKey key) throws OperatorCreationException {
+    return new JcaContentSignerBuilder(SIGNATURE_ALGORITHM)
+        .setProvider(signingProvider())
+        .build(key);
+  }
+
+  synchronized void install(String alias, PrivateKey key, List<X509Certificate> chain)
+      throws VaultException {
+    try {
+      keyStore.setKeyEntry(alias, key, entryPassword(), chain.toArray(Certificate[]::new));
+      persist();
+    } catch (GeneralSecurityException e) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED,
+          "cannot install the chain of '" + alias + "' in " + description(),
+          e);
+    }
+  }
+}
