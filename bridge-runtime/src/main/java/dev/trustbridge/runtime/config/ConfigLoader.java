@@ -14,6 +14,7 @@ import dev.trustbridge.runtime.config.internal.RouteFileCheck;
 import dev.trustbridge.runtime.config.internal.Substitution;
 import dev.trustbridge.runtime.config.internal.YamlFiles;
 import dev.trustbridge.runtime.config.internal.YamlMapping;
+import dev.trustbridge.trust.vault.VaultConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,13 +57,48 @@ public final class ConfigLoader {
   /** Loads the configuration in {@code directory}, or throws every problem found. */
   public GatewayConfig load(Path directory) throws ConfigException {
     Problems problems = new Problems();
-    Substitution substitution = new Substitution(environment, directory);
-    Optional<Node> document = YamlFiles.parse(directory.resolve(MAIN_FILE), MAIN_FILE, problems);
     List<Path> routeFiles = routeFiles(directory, problems);
+    YamlMapping root = root(directory, problems);
+    GatewayIdentity identity = identity(root, directory);
+    Set<String> deviceIds = new HashSet<>();
+    List<ModbusDevice> devices = devices(root, deviceIds);
+    Set<String> uplinkIds = new HashSet<>();
+    List<UplinkSettings> uplinks =
+        UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
+    root.rejectUnknownKeys();
+
+    Set<String> routeIds = new HashSet<>();
+    try (CamelRouteGrammar grammar = new CamelRouteGrammar()) {
+      for (Path routeFile : routeFiles) {
+        new RouteFileCheck(directory, routeFile, problems)
+            .check(deviceIds, uplinkIds, routeIds, grammar);
+      }
+    }
+    problems.throwIfAny();
+    return new GatewayConfig(directory, identity, devices, uplinks, routeFiles);
+  }
+
+  /**
+   * Loads only who the gateway is and where its identity key lives, as the {@code keys} commands
+   * need before devices, uplinks and routes are configured; other sections are not checked.
+   */
+  public GatewayIdentity loadIdentity(Path directory) throws ConfigException {
+    Problems problems = new Problems();
+    GatewayIdentity identity = identity(root(directory, problems), directory);
+    problems.throwIfAny();
+    return identity;
+  }
+
+  private YamlMapping root(Path directory, Problems problems) throws ConfigException {
+    Optional<Node> document = YamlFiles.parse(directory.resolve(MAIN_FILE), MAIN_FILE, problems);
     if (document.isEmpty()) {
       problems.throwIfAny();
     }
-    YamlMapping root = YamlMapping.root(MAIN_FILE, document.orElseThrow(), problems, substitution);
+    return YamlMapping.root(
+        MAIN_FILE, document.orElseThrow(), problems, new Substitution(environment, directory));
+  }
+
+  private static GatewayIdentity identity(YamlMapping root, Path directory) {
     String site = id(root, "site");
     String gateway = id(root, "gateway");
     SecurityMode mode =
@@ -79,21 +115,11 @@ public final class ConfigLoader {
                   return value;
                 })
             .orElse(SecurityMode.PRODUCTION);
-    Set<String> deviceIds = new HashSet<>();
-    List<ModbusDevice> devices = devices(root, deviceIds);
-    Set<String> uplinkIds = new HashSet<>();
-    List<UplinkSettings> uplinks = UplinkReader.read(root, mode, directory, uplinkIds);
-    root.rejectUnknownKeys();
-
-    Set<String> routeIds = new HashSet<>();
-    try (CamelRouteGrammar grammar = new CamelRouteGrammar()) {
-      for (Path routeFile : routeFiles) {
-        new RouteFileCheck(directory, routeFile, problems)
-            .check(deviceIds, uplinkIds, routeIds, grammar);
-      }
-    }
-    problems.throwIfAny();
-    return new GatewayConfig(directory, site, gateway, mode, devices, uplinks, routeFiles);
+    // a placeholder when the vault section has problems: they are thrown before it is used
+    IdentityConfig vault =
+        VaultReader.read(root, mode, directory)
+            .orElse(new IdentityConfig(new VaultConfig.Software(directory, new char[0]), ""));
+    return new GatewayIdentity(site, gateway, mode, vault);
   }
 
   private static String id(YamlMapping mapping, String key) {

@@ -10,18 +10,14 @@ import java.util.List;
  * files it runs. Only {@link ConfigLoader} makes one, and only when nothing is wrong.
  *
  * @param directory the configuration directory
- * @param site the site (plant) id, the first level of every topic
- * @param gatewayId this gateway's id, unique within the site
- * @param securityMode how strictly trust is enforced
+ * @param identity who the gateway is and where its key lives
  * @param modbusDevices the registered Modbus TCP devices
  * @param uplinks the cloud broker connections
  * @param routeFiles the Camel YAML DSL route files, sorted by name
  */
 public record GatewayConfig(
     Path directory,
-    String site,
-    String gatewayId,
-    SecurityMode securityMode,
+    GatewayIdentity identity,
     List<ModbusDevice> modbusDevices,
     List<UplinkSettings> uplinks,
     List<Path> routeFiles) {
@@ -30,5 +26,20 @@ public record GatewayConfig(
     modbusDevices = List.copyOf(modbusDevices);
     uplinks = List.copyOf(uplinks);
     routeFiles = List.copyOf(routeFiles);
+  }
+
+  /** The site (plant) id, the first level of every topic. */
+  public String site() {
+    return identity.site();
+  }
+
+  /** This gateway's id, unique within the site. */
+  public String gatewayId() {
+    return identity.gatewayId();
+  }
+
+  /** How strictly trust is enforced. */
+  public SecurityMode securityMode() {
+    return identity.securityMode();
   }
 }

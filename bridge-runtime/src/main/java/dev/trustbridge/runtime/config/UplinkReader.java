@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,11 +51,7 @@ final class UplinkReader {
       Duration keepAlive = uplink.duration("keepAlive", Duration.ofSeconds(60));
       Optional<Tls> tls = uplink.mapping("tls").map(section -> Tls.read(section, directory));
       uplink.rejectUnknownKeys();
-      if (server.filter(s -> s.startsWith("ssl://")).isPresent() && tls.isEmpty()) {
-        uplink.problem(
-            "tls", "is required for an ssl:// server (CA certificate and client key store)");
-      }
-      if (id.isEmpty() || server.isEmpty() || tls.filter(Tls::incomplete).isPresent()) {
+      if (id.isEmpty() || server.isEmpty()) {
         continue;
       }
       UplinkSettings.Builder builder =
@@ -69,50 +64,28 @@ final class UplinkReader {
         uplinks.add(builder.build());
       } catch (IllegalArgumentException e) {
         uplink.problem(e.getMessage());
-      } finally {
-        tls.ifPresent(Tls::clear);
       }
     }
     return uplinks;
   }
 
-  /** The {@code tls} section: who verifies the broker, and the gateway's client key. */
-  private record Tls(
-      Optional<Path> caCertificate,
-      Optional<Path> keyStore,
-      Optional<char[]> keyStorePassword,
-      List<String> protocols,
-      boolean incomplete) {
+  /** The {@code tls} section: who verifies the broker. The client key is the gateway identity. */
+  private record Tls(Optional<Path> caCertificate, List<String> protocols) {
 
     static Tls read(YamlMapping tls, Path directory) {
-      Optional<Path> ca = file(tls, "caCertificate", directory);
-      Optional<Path> keyStore = file(tls, "keyStore", directory);
-      if (!tls.has("keyStore")) {
-        tls.problem("keyStore", "is required: uplinks use mutual TLS");
+      Optional<Path> ca = tls.optionalString("caCertificate").map(directory::resolve);
+      if (ca.isPresent() && !Files.isReadable(ca.get())) {
+        tls.problem("caCertificate", "file " + ca.get() + " is not readable");
+        ca = Optional.empty();
       }
-      Optional<char[]> password = tls.secret("keyStorePassword");
       List<String> protocols = tls.strings("protocols", List.of("TLSv1.3", "TLSv1.2"));
       tls.rejectUnknownKeys();
-      return new Tls(ca, keyStore, password, protocols, keyStore.isEmpty() || password.isEmpty());
-    }
-
-    private static Optional<Path> file(YamlMapping tls, String key, Path directory) {
-      Optional<Path> file = tls.optionalString(key).map(directory::resolve);
-      if (file.isPresent() && !Files.isReadable(file.get())) {
-        tls.problem(key, "file " + file.get() + " is not readable");
-        return Optional.empty();
-      }
-      return file;
+      return new Tls(ca, protocols);
     }
 
     void applyTo(UplinkSettings.Builder builder) {
       caCertificate.ifPresent(builder::caCertificateFile);
-      builder.clientKeyStore(keyStore.orElseThrow(), keyStorePassword.orElseThrow());
       builder.tlsProtocols(protocols.toArray(String[]::new));
-    }
-
-    void clear() {
-      keyStorePassword.ifPresent(password -> Arrays.fill(password, '\0'));
     }
   }
 }

@@ -9,13 +9,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves {@code ${env:NAME}} (an environment variable) and {@code ${file:PATH}} (the content of a
- * file, relative to the configuration directory, without its trailing line break) in configuration
- * values. Secrets are given only as such references so that no secret is stored in a config file.
+ * Resolves {@code ${env:NAME}} (an environment variable), {@code ${file:PATH}} (the content of a
+ * file, relative to the configuration directory, without its trailing line break) and {@code
+ * ${credential:NAME}} (a systemd credential: the file NAME in {@code $CREDENTIALS_DIRECTORY}) in
+ * configuration values. Secrets are given only as such references so that no secret is stored in a
+ * config file.
  */
 public final class Substitution {
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]*)}");
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file|credential):([^}]*)}");
 
   private final Map<String, String> environment;
   private final Path baseDirectory;
@@ -62,7 +64,19 @@ public final class Substitution {
       }
       return value;
     }
-    Path file = baseDirectory.resolve(name);
+    Path file;
+    if (kind.equals("credential")) {
+      String credentials = environment.get("CREDENTIALS_DIRECTORY");
+      if (credentials == null) {
+        throw new UnresolvedReference(
+            "${credential:"
+                + name
+                + "} needs CREDENTIALS_DIRECTORY (set by systemd LoadCredential=)");
+      }
+      file = Path.of(credentials).resolve(name);
+    } else {
+      file = baseDirectory.resolve(name);
+    }
     try {
       return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
     } catch (IOException e) {

@@ -109,7 +109,8 @@ public final class YamlMapping {
     }
     if (!Substitution.isSingleReference(scalar.get().getValue())) {
       problem(
-          key, "must be a reference such as ${env:NAME} or ${file:PATH}, not the secret itself");
+          key,
+          "must be a reference such as ${env:NAME}, ${file:PATH} or ${credential:NAME}, not the secret itself");
       return Optional.empty();
     }
     return resolve(field(key), scalar.get()).map(String::toCharArray);

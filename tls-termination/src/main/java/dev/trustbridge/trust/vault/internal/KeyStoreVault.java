@@ -19,6 +19,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The part of a vault that a JCA {@link KeyStore} does: both backends keep each identity as a key
@@ -26,6 +28,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * and whether the store must be written back.
  */
 abstract class KeyStoreVault implements Vault {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyStoreVault.class);
 
   static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
@@ -93,15 +97,34 @@ abstract class KeyStoreVault implements Vault {
             "entry '" + alias + "' in " + description() + " is not a key with a certificate");
       }
       return Optional.of(
-          new KeyStoreIdentity(
-              this,
-              alias,
-              privateKey,
-              Arrays.stream(chain).map(X509Certificate.class::cast).toList()));
+          new KeyStoreIdentity(this, alias, privateKey, verifiedChain(alias, chain)));
     } catch (GeneralSecurityException e) {
       throw new VaultException(
           Reason.OPERATION_FAILED, "cannot read identity '" + alias + "' from " + description(), e);
     }
+  }
+
+  /**
+   * The chain as far as each certificate is signed by the next. A PKCS#11 key store rebuilds chains
+   * by issuer name, so a token that holds two CA certificates of the same name (an old and a
+   * renewed CA) can hand back a wrong issuer; that part is dropped rather than presented to peers.
+   */
+  private List<X509Certificate> verifiedChain(String alias, Certificate[] stored) {
+    List<X509Certificate> chain = Arrays.stream(stored).map(X509Certificate.class::cast).toList();
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      try {
+        chain.get(i).verify(chain.get(i + 1).getPublicKey());
+      } catch (GeneralSecurityException e) {
+        LOG.warn(
+            "vault chain cut alias={} at={} reason=\"{} is not signed by the stored certificate named {}\"",
+            alias,
+            i + 1,
+            chain.get(i).getSubjectX500Principal(),
+            chain.get(i + 1).getSubjectX500Principal());
+        return chain.subList(0, i + 1);
+      }
+    }
+    return chain;
   }
 
   ContentSigner signer(PrivateKey key) throws OperatorCreationException {
