@@ -4,7 +4,6 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -44,8 +43,12 @@ public interface Identity {
   /** A signer that computes SHA256withECDSA inside the vault. */
   ContentSigner contentSigner() throws VaultException;
 
-  /** A PKCS#10 request for {@code subject}, signed inside the vault, carrying this public key. */
-  PKCS10CertificationRequest createCsr(X500Name subject) throws VaultException;
+  /**
+   * A PKCS#10 request signed inside the vault, carrying this public key.
+   *
+   * @param subject an RFC 4514 name such as {@code CN=gw-01,OU=plant-a}
+   */
+  PKCS10CertificationRequest createCsr(String subject) throws VaultException;
 
   /**
    * Installs the chain issued for this key, leaf first, replacing the current one. The leaf must

@@ -26,7 +26,7 @@ public interface Vault extends AutoCloseable {
    * Generates a new EC P-256 identity key inside the vault, with a self-signed placeholder
    * certificate for {@code subject}.
    *
-   * @param subject an X.500 name such as {@code CN=gw-01,OU=plant-a}
+   * @param subject an RFC 4514 name such as {@code CN=gw-01,OU=plant-a}
    * @throws VaultException {@code KEY_EXISTS} if the alias is taken: keys are never overwritten
    */
   Identity generateIdentity(String alias, String subject) throws VaultException;

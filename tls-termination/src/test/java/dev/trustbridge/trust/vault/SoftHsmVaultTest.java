@@ -1,5 +1,7 @@
 package dev.trustbridge.trust.vault;
 
+import dev.trustbridge.sim.tokens.TokenRig;
+
 /** The contract on a SoftHSM2 token of the rig. */
 class SoftHsmVaultTest extends VaultContract {
 

@@ -1,5 +1,7 @@
 package dev.trustbridge.trust.vault;
 
+import dev.trustbridge.sim.tokens.TokenRig;
+
 /** The contract on the rig's tpm2-pkcs11 token, a key inside swtpm. */
 class TpmVaultTest extends VaultContract {
 

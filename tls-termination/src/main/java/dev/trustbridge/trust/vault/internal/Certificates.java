@@ -13,6 +13,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -43,6 +44,16 @@ final class Certificates {
             subject,
             pair.getPublic());
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+  }
+
+  /**
+   * Parses an RFC 4514 name ({@code CN=gw-01,OU=plant-a}: most specific first, as people write
+   * them) into the X.500 name that certificates carry.
+   *
+   * @throws IllegalArgumentException if it is not such a name
+   */
+  static X500Name name(String rfc4514) {
+    return X500Name.getInstance(new X500Principal(rfc4514).getEncoded());
   }
 
   /** Whether the leaf was issued by a CA rather than by its own key. */

@@ -83,8 +83,15 @@ final class KeyStoreIdentity implements Identity {
   }
 
   @Override
-  public PKCS10CertificationRequest createCsr(X500Name subject) throws VaultException {
-    return new JcaPKCS10CertificationRequestBuilder(subject, publicKey).build(contentSigner());
+  public PKCS10CertificationRequest createCsr(String subject) throws VaultException {
+    X500Name name;
+    try {
+      name = Certificates.name(subject);
+    } catch (IllegalArgumentException e) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED, "'" + subject + "' is not an X.500 name", e);
+    }
+    return new JcaPKCS10CertificationRequestBuilder(name, publicKey).build(contentSigner());
   }
 
   @Override

@@ -59,7 +59,7 @@ abstract class KeyStoreVault implements Vault {
       throws VaultException {
     X500Name name;
     try {
-      name = new X500Name(subject);
+      name = Certificates.name(subject);
     } catch (IllegalArgumentException e) {
       throw new VaultException(
           Reason.OPERATION_FAILED, "'" + subject + "' is not an X.500 name", e);

@@ -1,4 +1,4 @@
-package dev.trustbridge.trust.vault;
+package dev.trustbridge.sim.tokens;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -8,19 +8,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The PKCS#11 tokens started by {@code scripts/trust-rig.sh}: SoftHSM2 and tpm2-pkcs11 on swtpm.
- * Tests of a token skip when the rig is absent on a developer machine, and fail when {@code
- * CI=true}, because CI must run them.
+ * For tests: the PKCS#11 tokens started by {@code scripts/trust-rig.sh}, SoftHSM2 and tpm2-pkcs11
+ * on swtpm, both labelled {@code trustbridge}. A test of a token skips when the rig is absent on a
+ * developer machine and fails when {@code CI=true}, because CI must run it.
  */
-final class TokenRig {
+public final class TokenRig {
 
-  static final Path SOFTHSM_MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-  static final Path TPM2_MODULE = Path.of("/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so");
+  /** The SoftHSM2 PKCS#11 module as Debian installs it. */
+  public static final Path SOFTHSM_MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+
+  /** The tpm2-pkcs11 module as Debian installs it. */
+  public static final Path TPM2_MODULE =
+      Path.of("/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so");
+
+  /** The label of both tokens. */
+  public static final String TOKEN_LABEL = "trustbridge";
 
   private TokenRig() {}
 
   /** The rig directory, or the test is skipped (developer machine) or failed (CI). */
-  static Path require() {
+  public static Path require() {
     String rig = System.getenv("TRUSTBRIDGE_TRUST_RIG");
     String why =
         rig == null
@@ -41,10 +48,15 @@ final class TokenRig {
     return Path.of(rig);
   }
 
+  /** The file that holds the user PIN of the rig's tokens. */
+  public static Path userPinFile() {
+    return require().resolve("user-pin");
+  }
+
   /** The user PIN of the rig's tokens. */
-  static char[] userPin() {
+  public static char[] userPin() {
     try {
-      return Files.readString(require().resolve("user-pin")).strip().toCharArray();
+      return Files.readString(userPinFile()).strip().toCharArray();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the rig's user PIN", e);
     }
