@@ -36,7 +36,6 @@ final class CertificateIssuer {
 
   static final Duration CA_VALIDITY = Duration.ofDays(5 * 365);
   static final Duration LEAF_VALIDITY = Duration.ofDays(365);
-  // tolerates clocks of peers that run a little behind
   private static final Duration BACKDATE = Duration.ofHours(1);
   private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
@@ -48,7 +47,12 @@ final class CertificateIssuer {
     X500Name subject = name(commonName);
     try {
       X509v3CertificateBuilder builder =
-          builder(subject, subject, keys.getPublic(), now, CA_VALIDITY)
+          builder(
+                  subject,
+                  subject,
+                  keys.getPublic(),
+                  backdated(now),
+                  backdated(now).plus(CA_VALIDITY))
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
               .addExtension(
                   Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
@@ -62,47 +66,65 @@ final class CertificateIssuer {
     }
   }
 
-  /** A new key with a certificate for a TLS server reachable as localhost, 127.0.0.1 and ::1. */
+  /** A new key with a TLS server certificate for the given names, valid for a year from now. */
   KeyAndCertificate issueServer(
       String commonName, KeyAndCertificate ca, Instant now, GeneralName... alternativeNames) {
-    return issueLeaf(commonName, ca, now, KeyPurposeId.id_kp_serverAuth, alternativeNames);
+    return issueServer(
+        commonName, ca, backdated(now), backdated(now).plus(LEAF_VALIDITY), alternativeNames);
+  }
+
+  /** A new key with a TLS server certificate for the given names and validity period. */
+  KeyAndCertificate issueServer(
+      String commonName,
+      KeyAndCertificate ca,
+      Instant notBefore,
+      Instant notAfter,
+      GeneralName... alternativeNames) {
+    KeyPair keys = generateKeyPair();
+    return new KeyAndCertificate(
+        keys.getPrivate(),
+        certify(
+            name(commonName),
+            keys.getPublic(),
+            ca,
+            notBefore,
+            notAfter,
+            KeyPurposeId.id_kp_serverAuth,
+            alternativeNames));
   }
 
   /** A new key with a TLS client certificate whose common name is {@code commonName}. */
   KeyAndCertificate issueClient(String commonName, KeyAndCertificate ca, Instant now) {
-    return issueLeaf(commonName, ca, now, KeyPurposeId.id_kp_clientAuth);
+    KeyPair keys = generateKeyPair();
+    return new KeyAndCertificate(
+        keys.getPrivate(), certifyClient(name(commonName), keys.getPublic(), ca, now));
   }
 
   /** A client certificate for a key held elsewhere, e.g. in a token that sent a CSR. */
   X509Certificate certifyClient(
       X500Name subject, PublicKey key, KeyAndCertificate ca, Instant now) {
-    return certify(subject, key, ca, now, KeyPurposeId.id_kp_clientAuth);
-  }
-
-  private KeyAndCertificate issueLeaf(
-      String commonName,
-      KeyAndCertificate ca,
-      Instant now,
-      KeyPurposeId purpose,
-      GeneralName... alternativeNames) {
-    KeyPair keys = generateKeyPair();
-    return new KeyAndCertificate(
-        keys.getPrivate(),
-        certify(name(commonName), keys.getPublic(), ca, now, purpose, alternativeNames));
+    return certify(
+        subject,
+        key,
+        ca,
+        backdated(now),
+        backdated(now).plus(LEAF_VALIDITY),
+        KeyPurposeId.id_kp_clientAuth);
   }
 
   private X509Certificate certify(
       X500Name subject,
       PublicKey key,
       KeyAndCertificate ca,
-      Instant now,
+      Instant notBefore,
+      Instant notAfter,
       KeyPurposeId purpose,
       GeneralName... alternativeNames) {
     X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     try {
       JcaX509ExtensionUtils utils = extensionUtils();
       X509v3CertificateBuilder builder =
-          builder(issuer, subject, key, now, LEAF_VALIDITY)
+          builder(issuer, subject, key, notBefore, notAfter)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
               .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
@@ -130,13 +152,17 @@ final class CertificateIssuer {
         .build();
   }
 
+  // tolerates clocks of peers that run a little behind
+  private static Instant backdated(Instant now) {
+    return now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+  }
+
   private X509v3CertificateBuilder builder(
-      X500Name issuer, X500Name subject, PublicKey key, Instant now, Duration validity) {
-    Instant notBefore = now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+      X500Name issuer, X500Name subject, PublicKey key, Instant notBefore, Instant notAfter) {
     // positive and at most 20 octets, as RFC 5280 section 4.1.2.2 demands
     BigInteger serial = new BigInteger(159, random).add(BigInteger.ONE);
     return new JcaX509v3CertificateBuilder(
-        issuer, serial, Date.from(notBefore), Date.from(notBefore.plus(validity)), subject, key);
+        issuer, serial, Date.from(notBefore), Date.from(notAfter), subject, key);
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {

@@ -26,6 +26,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -44,13 +45,15 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.util.IPAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A file-based certificate authority for development, demos and tests: an EC P-256 CA, a broker
- * server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, and TLS client
- * certificates by name. Never use it in production: its CA key lies on disk.
+ * server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, TLS client
+ * certificates by name, and, for tests of clients, server certificates with a chosen validity and
+ * host names. Never use it in production: its CA key lies on disk.
  *
  * <p>Files in the directory: {@code ca.pem} (CA certificate), {@code ca.p12} (CA key), {@code
  * truststore.p12} (CA certificate as trusted entry), {@code broker.pem}/{@code broker.p12}, {@code
@@ -71,7 +74,7 @@ public final class DevelopmentPki {
   private static final String PASSWORD_FILE = "keystore-password";
   private static final String LOCK_FILE = ".lock";
   private static final String KEYSTORE_TYPE = "PKCS12";
-  private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> RESERVED_NAMES = Set.of(CA, BROKER, TRUSTSTORE);
   // renews a day early so that no certificate expires in the middle of a demo or test run
   private static final Duration RENEWAL_MARGIN = Duration.ofDays(1);
@@ -130,16 +133,59 @@ public final class DevelopmentPki {
    * @throws IllegalArgumentException if the name is not allowed
    */
   public IssuedCertificate clientCertificate(String name) {
-    if (!CLIENT_NAME.matcher(name).matches() || RESERVED_NAMES.contains(name)) {
-      throw new IllegalArgumentException(
-          "client certificate name '"
-              + name
-              + "' must match "
-              + CLIENT_NAME.pattern()
-              + " and not be one of "
-              + RESERVED_NAMES);
-    }
+    requireName(name, "client certificate");
     return locked(directory, () -> ensureIssued(name, now -> issuer.issueClient(name, ca, now)));
+  }
+
+  /**
+   * Issues a TLS server certificate with the given validity period and host names, replacing what
+   * is stored under {@code name}. It lets tests stand up a broker whose certificate has expired, is
+   * not yet valid, or names other hosts; {@link #broker()} stays the usable one. Use names of their
+   * own: {@link #clientCertificate(String)} would hand out a valid one of the same name.
+   *
+   * @param name the file name stem and keystore alias, as for {@link #clientCertificate(String)}
+   * @param notBefore the start of the validity period, truncated to whole seconds
+   * @param notAfter the end of the validity period, truncated to whole seconds
+   * @param hostNames DNS names and IP literals, the subject alternative names; the first is also
+   *     the common name
+   * @throws IllegalArgumentException if the name is not allowed, no host name is given, or {@code
+   *     notAfter} is not after {@code notBefore}
+   */
+  public IssuedCertificate issueServerCertificate(
+      String name, Instant notBefore, Instant notAfter, String... hostNames) {
+    requireName(name, "server certificate");
+    Instant from = notBefore.truncatedTo(ChronoUnit.SECONDS);
+    Instant until = notAfter.truncatedTo(ChronoUnit.SECONDS);
+    if (!until.isAfter(from)) {
+      throw new IllegalArgumentException(
+          "server certificate '" + name + "': notAfter " + until + " is not after " + from);
+    }
+    if (hostNames.length == 0) {
+      throw new IllegalArgumentException("server certificate '" + name + "' needs a host name");
+    }
+    GeneralName[] alternativeNames = new GeneralName[hostNames.length];
+    for (int i = 0; i < hostNames.length; i++) {
+      int type = IPAddress.isValid(hostNames[i]) ? GeneralName.iPAddress : GeneralName.dNSName;
+      alternativeNames[i] = new GeneralName(type, hostNames[i]);
+    }
+    return locked(
+        directory,
+        () -> {
+          KeyAndCertificate created =
+              issuer.issueServer(hostNames[0], ca, from, until, alternativeNames);
+          writeKeyStore(name, created, ca.certificate());
+          Path pem = directory.resolve(name + ".pem");
+          writePemIfChanged(pem, created.certificate());
+          log.info(
+              "development server certificate issued dir={} name={} hosts={} notBefore={}"
+                  + " notAfter={}",
+              directory,
+              name,
+              String.join(",", hostNames),
+              from,
+              until);
+          return new IssuedCertificate(name, created.certificate(), pem, keyStoreFile(name));
+        });
   }
 
   /**
@@ -213,7 +259,15 @@ public final class DevelopmentPki {
    * TLS clients of demos and tests.
    */
   public KeyManagerFactory keyManagerFactory(String clientName) {
-    Path file = clientCertificate(clientName).keyStoreFile();
+    return keyManagerFactory(clientCertificate(clientName));
+  }
+
+  /**
+   * JSSE key managers that present {@code certificate}, e.g. one of {@link
+   * #issueServerCertificate}, for a TLS server in a test.
+   */
+  public KeyManagerFactory keyManagerFactory(IssuedCertificate certificate) {
+    Path file = certificate.keyStoreFile();
     try {
       KeyStore store = KeyStore.getInstance(KEYSTORE_TYPE);
       store.load(new ByteArrayInputStream(Files.readAllBytes(file)), password);
@@ -244,6 +298,19 @@ public final class DevelopmentPki {
   @Override
   public String toString() {
     return "DevelopmentPki[" + directory + "]";
+  }
+
+  private static void requireName(String name, String kind) {
+    if (!NAME.matcher(name).matches() || RESERVED_NAMES.contains(name)) {
+      throw new IllegalArgumentException(
+          kind
+              + " name '"
+              + name
+              + "' must match "
+              + NAME.pattern()
+              + " and not be one of "
+              + RESERVED_NAMES);
+    }
   }
 
   private static <T> T locked(Path dir, Supplier<T> action) {

@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertPathValidator;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.X509KeyManager;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -127,6 +129,68 @@ class DevelopmentPkiTest {
     assertThat(gateway.certificate().getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
     assertChainsTo(gateway.certificate(), pki.caCertificate());
     assertKeyStoreHolds(pki, gateway);
+  }
+
+  @Test
+  void issueServerCertificate_expiredForOtherHosts_hasThatValidityAndNamesUnderTheCa()
+      throws Exception {
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);
+    Instant notBefore = Instant.parse("2024-03-01T08:00:00.750Z");
+    Instant notAfter = Instant.parse("2024-06-01T08:00:00Z");
+
+    IssuedCertificate expired =
+        pki.issueServerCertificate(
+            "expired-broker", notBefore, notAfter, "broker.elsewhere.example", "10.1.2.3");
+
+    X509Certificate certificate = expired.certificate();
+    assertThat(certificate.getNotBefore().toInstant())
+        .isEqualTo(Instant.parse("2024-03-01T08:00:00Z"));
+    assertThat(certificate.getNotAfter().toInstant()).isEqualTo(notAfter);
+    assertThatThrownBy(certificate::checkValidity).isInstanceOf(CertificateExpiredException.class);
+    assertThat(certificate.getSubjectAlternativeNames())
+        .containsExactlyInAnyOrder(
+            List.of(DNS_NAME, "broker.elsewhere.example"), List.of(IP_ADDRESS, "10.1.2.3"));
+    assertThat(certificate.getSubjectX500Principal())
+        .isEqualTo(new X500Principal("CN=broker.elsewhere.example,O=TrustBridge development"));
+    assertThat(certificate.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
+    certificate.verify(pki.caCertificate().getPublicKey());
+    assertThat(readPem(dir.resolve("expired-broker.pem"))).isEqualTo(certificate);
+    assertKeyStoreHolds(pki, expired);
+    assertThat(pki.broker().certificate().getNotAfter().toInstant()).isAfter(Instant.now());
+  }
+
+  @Test
+  void keyManagerFactory_issuedServerCertificate_presentsItsKeyAndChain() throws Exception {
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);
+    IssuedCertificate server =
+        pki.issueServerCertificate(
+            "other-host",
+            Instant.now().minusSeconds(60),
+            Instant.now().plusSeconds(3600),
+            "other.example");
+
+    X509KeyManager keys = (X509KeyManager) pki.keyManagerFactory(server).getKeyManagers()[0];
+
+    assertThat(keys.getCertificateChain("other-host"))
+        .containsExactly(server.certificate(), pki.caCertificate());
+    assertThat(keys.getPrivateKey("other-host")).isNotNull();
+  }
+
+  @Test
+  void issueServerCertificate_emptyValidityOrNoHost_fails() {
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    assertThatThrownBy(() -> pki.issueServerCertificate("s", now, now, "localhost"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "server certificate 's': notAfter 2026-01-01T00:00:00Z is not after"
+                + " 2026-01-01T00:00:00Z");
+    assertThatThrownBy(() -> pki.issueServerCertificate("s", now, now.plusSeconds(60)))
+        .hasMessage("server certificate 's' needs a host name");
+    assertThatThrownBy(
+            () -> pki.issueServerCertificate("broker", now, now.plusSeconds(60), "localhost"))
+        .hasMessageContaining("server certificate name 'broker' must match");
   }
 
   @Test

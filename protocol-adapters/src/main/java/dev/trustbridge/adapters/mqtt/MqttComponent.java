@@ -138,7 +138,7 @@ public class MqttComponent extends DefaultComponent {
     }
     // fails on ids that cannot be topic levels before any uplink connects
     TopicTemplate.forPublish(MqttConstants.STATUS_TOPIC, siteId, gatewayId);
-    // loads every uplink's key material first, so that one bad file starts none of them
+    // prepares every uplink's TLS first, so that one bad CA file or key starts none of them
     List<Uplink> prepared = new ArrayList<>();
     for (UplinkSettings settings : uplinkSettings.values()) {
       prepared.add(new Uplink(settings, siteId, gatewayId, Clock.systemUTC()));

@@ -6,19 +6,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * How to reach one MQTT broker: the validated settings of one uplink, one MQTT connection that
  * every {@code mqtt:<id>} endpoint shares. Build with {@link #builder(String, String)}; invalid
  * values fail with a message that names the uplink and the field.
  *
- * <p>The client key store password is a secret: {@link #toString()} redacts it and the accessor
- * returns a copy.
+ * <p>The client key is a handle, not key material: a {@link KeyManagerFactory} that presents the
+ * gateway's identity (from the vault: a TPM or HSM through PKCS#11, or a software keystore in
+ * development). Its description, such as the key's {@code pkcs11:} URI, names it in logs and errors
+ * and must not carry a PIN. Settings compare key managers by identity.
+ *
+ * <p>Security guarantees of a TLS uplink: the broker's chain must verify against {@code
+ * caCertificateFile} (or the JVM's trust store), its certificate must be valid now and name the
+ * host of {@code serverUri}; with {@code pinnedPublicKeys}, its public key must in addition be one
+ * of the pinned ones. A failed check stops the handshake.
  *
  * @param id the uplink's id, the path of {@code mqtt:<id>} URIs
  * @param serverUri {@code ssl://host:port} (TLS, default port 8883) or {@code tcp://host:port}
@@ -31,9 +42,14 @@ import java.util.regex.Pattern;
  * @param sessionExpiry how long the broker keeps the session after a disconnect (MQTT 5 only)
  * @param caCertificateFile PEM file with the CA certificate(s) that verify the broker; empty: the
  *     JVM's default trust store
- * @param clientKeyStoreFile PKCS#12 file with the client key and certificate chain; empty: no
- *     client certificate
- * @param clientKeyStorePassword the password of {@code clientKeyStoreFile}
+ * @param pinnedPublicKeys SHA-256 digests of the SubjectPublicKeyInfo of accepted broker
+ *     certificates, 64 lowercase hex digits each; empty: no pinning. Checked after the chain and
+ *     the host name, never instead of them. Pin the current and the next broker key, so that a
+ *     renewal does not cut the uplink. Compute one with {@code openssl x509 -in broker.pem -pubkey
+ *     -noout | openssl pkey -pubin -outform der | sha256sum}
+ * @param clientKeyManagers key managers that present the client certificate; empty: none
+ * @param clientKeyDescription what the client key is, for logs and errors (e.g. its {@code pkcs11:}
+ *     URI, without PIN); {@code (none)} without a client key
  * @param tlsProtocols the TLS versions offered, from {@code TLSv1.3} and {@code TLSv1.2}
  * @param reconnectInitialDelay the first delay before reconnecting; doubles per failed attempt
  * @param reconnectMaxDelay the longest delay between reconnect attempts
@@ -49,8 +65,9 @@ public record UplinkSettings(
     boolean cleanStart,
     Duration sessionExpiry,
     Optional<Path> caCertificateFile,
-    Optional<Path> clientKeyStoreFile,
-    char[] clientKeyStorePassword,
+    Set<String> pinnedPublicKeys,
+    Optional<KeyManagerFactory> clientKeyManagers,
+    String clientKeyDescription,
     List<String> tlsProtocols,
     Duration reconnectInitialDelay,
     Duration reconnectMaxDelay,
@@ -62,7 +79,12 @@ public record UplinkSettings(
     MQTT_3_1_1
   }
 
+  /** The {@link #clientKeyDescription()} of settings without a client key. */
+  public static final String NO_CLIENT_KEY = "(none)";
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final Pattern PIN = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern PIN_VALUE = Pattern.compile("pin-value", Pattern.CASE_INSENSITIVE);
   private static final Set<String> ALLOWED_TLS_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
   private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFFL;
   private static final int MAX_CLIENT_ID_LENGTH = 128;
@@ -89,15 +111,31 @@ public record UplinkSettings(
         version == MqttVersion.MQTT_5 || sessionExpiry.isZero(),
         where + "sessionExpiry needs MQTT 5; MQTT 3.1.1 keeps sessions only without cleanStart");
     require(caCertificateFile != null, where + "caCertificateFile must be an Optional");
-    require(clientKeyStoreFile != null, where + "clientKeyStoreFile must be an Optional");
-    clientKeyStorePassword =
-        clientKeyStorePassword == null ? new char[0] : clientKeyStorePassword.clone();
+    require(pinnedPublicKeys != null, where + "pinnedPublicKeys must be a set");
+    for (String pin : pinnedPublicKeys) {
+      require(
+          pin != null && PIN.matcher(pin).matches(),
+          where
+              + "pinnedPublicKeys entry '"
+              + pin
+              + "' must be the SHA-256 of a SubjectPublicKeyInfo as 64 lowercase hex digits");
+    }
+    // sorted, so that logs and errors list the pins in a stable order
+    pinnedPublicKeys = Collections.unmodifiableSortedSet(new TreeSet<>(pinnedPublicKeys));
+    require(clientKeyManagers != null, where + "clientKeyManagers must be an Optional");
     require(
-        clientKeyStoreFile.isEmpty() || clientKeyStorePassword.length > 0,
-        where + "clientKeyStorePassword is required with clientKeyStoreFile");
+        clientKeyDescription != null && !clientKeyDescription.isBlank(),
+        where + "clientKeyDescription is required");
     require(
-        clientKeyStoreFile.isPresent() || clientKeyStorePassword.length == 0,
-        where + "clientKeyStorePassword is set but clientKeyStoreFile is not");
+        clientKeyManagers.isPresent() != clientKeyDescription.equals(NO_CLIENT_KEY),
+        where
+            + (clientKeyManagers.isPresent()
+                ? "clientKeyDescription must name the client key"
+                : "clientKeyDescription is set but clientKeyManagers is not"));
+    // the description goes into logs, so it must not carry a token PIN (RFC 7512 pin-value)
+    require(
+        !PIN_VALUE.matcher(clientKeyDescription).find(),
+        where + "clientKeyDescription must not contain a pin-value");
     require(tlsProtocols != null && !tlsProtocols.isEmpty(), where + "tlsProtocols is empty");
     tlsProtocols = List.copyOf(tlsProtocols);
     for (String protocol : tlsProtocols) {
@@ -107,8 +145,9 @@ public record UplinkSettings(
     }
     if (!serverUri.startsWith("ssl://")) {
       require(
-          caCertificateFile.isEmpty() && clientKeyStoreFile.isEmpty(),
-          where + "caCertificateFile and clientKeyStoreFile need an ssl:// serverUri");
+          caCertificateFile.isEmpty() && pinnedPublicKeys.isEmpty() && clientKeyManagers.isEmpty(),
+          where
+              + "caCertificateFile, pinnedPublicKeys and clientKeyManagers need an ssl:// serverUri");
     }
     requirePositive(reconnectInitialDelay, where + "reconnectInitialDelay");
     requirePositive(reconnectMaxDelay, where + "reconnectMaxDelay");
@@ -137,36 +176,6 @@ public record UplinkSettings(
     return ServerAddress.parse(serverUri, "").port();
   }
 
-  /** A copy of the client key store password; the caller may clear it after use. */
-  @Override
-  public char[] clientKeyStorePassword() {
-    return clientKeyStorePassword.clone();
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof UplinkSettings that
-        && id.equals(that.id)
-        && serverUri.equals(that.serverUri)
-        && version == that.version
-        && clientId.equals(that.clientId)
-        && keepAlive.equals(that.keepAlive)
-        && cleanStart == that.cleanStart
-        && sessionExpiry.equals(that.sessionExpiry)
-        && caCertificateFile.equals(that.caCertificateFile)
-        && clientKeyStoreFile.equals(that.clientKeyStoreFile)
-        && Arrays.equals(clientKeyStorePassword, that.clientKeyStorePassword)
-        && tlsProtocols.equals(that.tlsProtocols)
-        && reconnectInitialDelay.equals(that.reconnectInitialDelay)
-        && reconnectMaxDelay.equals(that.reconnectMaxDelay)
-        && gatewayStatus == that.gatewayStatus;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(id, serverUri, version, clientId, caCertificateFile, clientKeyStoreFile);
-  }
-
   @Override
   public String toString() {
     return "UplinkSettings[id="
@@ -185,10 +194,10 @@ public record UplinkSettings(
         + sessionExpiry
         + ", caCertificateFile="
         + caCertificateFile.map(Path::toString).orElse("(JVM default)")
-        + ", clientKeyStoreFile="
-        + clientKeyStoreFile.map(Path::toString).orElse("(none)")
-        + ", clientKeyStorePassword="
-        + (clientKeyStorePassword.length > 0 ? "(redacted)" : "(none)")
+        + ", pinnedPublicKeys="
+        + pinnedPublicKeys
+        + ", clientKey="
+        + clientKeyDescription
         + ", tlsProtocols="
         + tlsProtocols
         + ", reconnectInitialDelay="
@@ -265,8 +274,9 @@ public record UplinkSettings(
     private boolean cleanStart = true;
     private Duration sessionExpiry = Duration.ZERO;
     private Optional<Path> caCertificateFile = Optional.empty();
-    private Optional<Path> clientKeyStoreFile = Optional.empty();
-    private char[] clientKeyStorePassword = new char[0];
+    private Set<String> pinnedPublicKeys = Set.of();
+    private Optional<KeyManagerFactory> clientKeyManagers = Optional.empty();
+    private String clientKeyDescription = NO_CLIENT_KEY;
     private List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
     private Duration reconnectInitialDelay = Duration.ofSeconds(1);
     private Duration reconnectMaxDelay = Duration.ofMinutes(2);
@@ -314,12 +324,22 @@ public record UplinkSettings(
     }
 
     /**
-     * The PKCS#12 file with the client key and chain, and its password (copied; the caller may
-     * clear its array afterwards).
+     * Accept only broker certificates whose public key is one of these: SHA-256 digests of the
+     * SubjectPublicKeyInfo, 64 lowercase hex digits each; default none. Replaces earlier pins.
      */
-    public Builder clientKeyStore(Path file, char[] password) {
-      this.clientKeyStoreFile = Optional.of(file);
-      this.clientKeyStorePassword = password == null ? new char[0] : password.clone();
+    public Builder pinnedPublicKeys(String... sha256Hex) {
+      this.pinnedPublicKeys = new HashSet<>(Arrays.asList(sha256Hex));
+      return this;
+    }
+
+    /**
+     * The client key: key managers that present the gateway's certificate (e.g. an identity's
+     * {@code keyManagerFactory()} from the vault), and what they are for logs and errors, such as
+     * the key's {@code pkcs11:} URI without PIN.
+     */
+    public Builder clientKey(KeyManagerFactory managers, String description) {
+      this.clientKeyManagers = Optional.of(Objects.requireNonNull(managers, "managers"));
+      this.clientKeyDescription = description;
       return this;
     }
 
@@ -360,8 +380,9 @@ public record UplinkSettings(
           cleanStart,
           sessionExpiry,
           caCertificateFile,
-          clientKeyStoreFile,
-          clientKeyStorePassword,
+          pinnedPublicKeys,
+          clientKeyManagers,
+          clientKeyDescription,
           tlsProtocols,
           reconnectInitialDelay,
           reconnectMaxDelay,

@@ -1,5 +1,6 @@
 package dev.trustbridge.adapters.mqtt;
 
+import static dev.trustbridge.adapters.mqtt.MqttTestSupport.GATEWAY_KEY;
 import static dev.trustbridge.adapters.mqtt.MqttTestSupport.SITE;
 import static dev.trustbridge.adapters.mqtt.MqttTestSupport.component;
 import static dev.trustbridge.adapters.mqtt.MqttTestSupport.next;
@@ -27,20 +28,26 @@ import dev.trustbridge.adapters.json.JsonSampleBatchEncoder;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.sim.pki.IssuedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
@@ -60,6 +67,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MqttComponentTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String OTHER_PIN = "5a".repeat(32);
   private static final Instant T0 = Instant.parse("2026-11-27T10:15:30Z");
   private static final SampleBatch BATCH =
       new SampleBatch(
@@ -350,12 +358,191 @@ class MqttComponentTest {
   }
 
   @Test
+  void pinnedBrokerKey_publishes() throws Exception {
+    Mqtt5Publishes received =
+        subscribe(track(observer(broker, pki)), "tb/v1/site1/" + gateway + "/+/telemetry");
+    UplinkSettings settings =
+        tlsUplink("cloud", broker, pki)
+            .pinnedPublicKeys(OTHER_PIN, spkiSha256(pki.broker().certificate()))
+            .build();
+    CamelContext context = start(component(gateway, settings), "direct:in", "mqtt:cloud");
+
+    Exchange exchange =
+        context.createProducerTemplate().send("direct:in", e -> e.getMessage().setBody(BATCH));
+
+    assertThat(exchange.getException()).isNull();
+    assertThat(next(received).getPayloadAsBytes())
+        .isEqualTo(new JsonSampleBatchEncoder().encode(BATCH));
+  }
+
+  @Test
+  void brokerKeyNotPinned_publishFailsPrintingTheBrokersActualPin() throws Exception {
+    UplinkSettings settings = tlsUplink("cloud", broker, pki).pinnedPublicKeys(OTHER_PIN).build();
+    CamelContext context =
+        start(component(gateway, settings), "direct:in", "mqtt:cloud?publishTimeout=1500");
+
+    Exchange exchange =
+        context.createProducerTemplate().send("direct:in", e -> e.getMessage().setBody(BATCH));
+
+    assertThat(exchange.getException())
+        .isInstanceOf(MqttUplinkException.class)
+        .hasMessageContaining(
+            "uplink 'cloud' (" + broker.tlsServerUri() + ") is not connected within 1500 ms")
+        .hasMessageContaining(
+            "the broker's public key matches none of the configured pins [" + OTHER_PIN + "]")
+        .hasMessageContaining(
+            ": the key of CN=localhost,O=TrustBridge development has the SHA-256 SPKI pin "
+                + spkiSha256(pki.broker().certificate())
+                + "; add that to pinnedPublicKeys");
+  }
+
+  @Test
+  void pinnedBrokerKeyUnderUnknownCa_publishFailsSayingItIsNotTrusted(@TempDir Path otherDir)
+      throws Exception {
+    DevelopmentPki otherPki = DevelopmentPki.openOrCreate(otherDir);
+    UplinkSettings settings =
+        tlsUplink("cloud", broker, pki)
+            .caCertificateFile(otherPki.caCertificateFile())
+            .pinnedPublicKeys(spkiSha256(pki.broker().certificate()))
+            .build();
+    CamelContext context =
+        start(component(gateway, settings), "direct:in", "mqtt:cloud?publishTimeout=1500");
+
+    Exchange exchange =
+        context.createProducerTemplate().send("direct:in", e -> e.getMessage().setBody(BATCH));
+
+    assertThat(exchange.getException())
+        .hasMessageContaining("the broker's certificate is not trusted")
+        .hasMessageContaining("the CA in " + otherPki.caCertificateFile());
+  }
+
+  @Test
+  void expiredBrokerCertificate_publishFailsSayingWhenItExpired() throws Exception {
+    Instant notAfter = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+    IssuedCertificate expired =
+        pki.issueServerCertificate(
+            "expired-broker", notAfter.minus(Duration.ofDays(30)), notAfter, "127.0.0.1");
+
+    try (HandshakeOnlyTlsServer server =
+        HandshakeOnlyTlsServer.start(pki.keyManagerFactory(expired))) {
+      Exception failure = publishFailureAgainst(server);
+
+      assertThat(failure)
+          .isInstanceOf(MqttUplinkException.class)
+          .hasMessageContaining("is not connected within 1500 ms")
+          .hasMessageContaining(
+              "the broker's certificate CN=127.0.0.1,O=TrustBridge development expired on "
+                  + notAfter
+                  + ": renew it, or check this gateway's clock");
+      assertThat(server.handshakeFailures())
+          .anySatisfy(
+              alert -> assertThat(alert).contains("Received fatal alert: certificate_unknown"));
+    }
+  }
+
+  @Test
+  void brokerCertificateNotYetValid_publishFailsSayingCheckTheClock() throws Exception {
+    Instant notBefore = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+    IssuedCertificate future =
+        pki.issueServerCertificate(
+            "future-broker", notBefore, notBefore.plus(Duration.ofDays(30)), "127.0.0.1");
+
+    try (HandshakeOnlyTlsServer server =
+        HandshakeOnlyTlsServer.start(pki.keyManagerFactory(future))) {
+      assertThat(publishFailureAgainst(server))
+          .hasMessageContaining(
+              "the broker's certificate CN=127.0.0.1,O=TrustBridge development is not valid before "
+                  + notBefore
+                  + ": check this gateway's clock");
+    }
+  }
+
+  @Test
+  void brokerCertificateForAnotherHost_publishFailsNamingTheHost() throws Exception {
+    IssuedCertificate elsewhere =
+        pki.issueServerCertificate(
+            "elsewhere-broker",
+            Instant.now().minus(Duration.ofHours(1)),
+            Instant.now().plus(Duration.ofDays(1)),
+            "broker.elsewhere.example",
+            "10.9.8.7");
+
+    try (HandshakeOnlyTlsServer server =
+        HandshakeOnlyTlsServer.start(pki.keyManagerFactory(elsewhere))) {
+      assertThat(publishFailureAgainst(server))
+          .isInstanceOf(MqttUplinkException.class)
+          .hasMessageContaining(
+              "the broker's certificate does not name host 127.0.0.1 (No subject alternative"
+                  + " names matching IP address 127.0.0.1 found)");
+      assertThat(server.handshakeFailures())
+          .anySatisfy(
+              alert -> assertThat(alert).contains("Received fatal alert: certificate_unknown"));
+    }
+  }
+
+  @Test
+  void pinnedBrokerKeyForAnotherHost_publishFailsNamingTheHost() throws Exception {
+    IssuedCertificate elsewhere =
+        pki.issueServerCertificate(
+            "elsewhere-pinned",
+            Instant.now().minus(Duration.ofHours(1)),
+            Instant.now().plus(Duration.ofDays(1)),
+            "broker.elsewhere.example");
+
+    try (HandshakeOnlyTlsServer server =
+        HandshakeOnlyTlsServer.start(pki.keyManagerFactory(elsewhere))) {
+      assertThat(publishFailureAgainst(server, spkiSha256(elsewhere.certificate())))
+          .hasMessageContaining("the broker's certificate does not name host 127.0.0.1");
+    }
+  }
+
+  @Test
+  void noClientKey_brokerRequiringOne_publishFailsSayingTheUplinkHasNone() throws Exception {
+    UplinkSettings settings =
+        UplinkSettings.builder("cloud", broker.tlsServerUri())
+            .caCertificateFile(pki.caCertificateFile())
+            .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(500))
+            .build();
+    CamelContext context =
+        start(component(gateway, settings), "direct:in", "mqtt:cloud?publishTimeout=1500");
+
+    Exchange exchange =
+        context.createProducerTemplate().send("direct:in", e -> e.getMessage().setBody(BATCH));
+
+    assertThat(exchange.getException())
+        .hasMessageContaining(
+            "the broker ended the TLS handshake (Received fatal alert: bad_certificate): this"
+                + " uplink presents no client certificate; set a client key if the broker requires"
+                + " one, and that it accepts [TLSv1.3, TLSv1.2]");
+  }
+
+  @Test
+  void clientKeyOfUnknownCa_publishFailsNamingTheKey(@TempDir Path otherDir) throws Exception {
+    DevelopmentPki otherPki = DevelopmentPki.openOrCreate(otherDir);
+    UplinkSettings settings =
+        tlsUplink("cloud", broker, pki)
+            .clientKey(otherPki.keyManagerFactory("stranger"), "pkcs11:object=stranger")
+            .build();
+    CamelContext context =
+        start(component(gateway, settings), "direct:in", "mqtt:cloud?publishTimeout=1500");
+
+    Exchange exchange =
+        context.createProducerTemplate().send("direct:in", e -> e.getMessage().setBody(BATCH));
+
+    assertThat(exchange.getException())
+        .hasMessageContaining(
+            "the broker ended the TLS handshake (Received fatal alert: certificate_unknown):"
+                + " check that the broker trusts the certificate of client key"
+                + " pkcs11:object=stranger");
+  }
+
+  @Test
   void brokerDown_publishFailsAfterTimeoutNamingUplinkAndServer() throws Exception {
     String server = "ssl://127.0.0.1:" + freePort();
     UplinkSettings settings =
         UplinkSettings.builder("down", server)
             .caCertificateFile(pki.caCertificateFile())
-            .clientKeyStore(pki.clientCertificate("gateway").keyStoreFile(), pki.password())
+            .clientKey(pki.keyManagerFactory("gateway"), GATEWAY_KEY)
             .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(500))
             .build();
     CamelContext context =
@@ -506,16 +693,61 @@ class MqttComponentTest {
   }
 
   @Test
-  void unreadableClientKeyStore_componentFailsToStartNamingTheFile(@TempDir Path dir) {
-    Path missing = dir.resolve("missing.p12");
+  void uninitializedClientKeyManagers_componentFailsToStartNamingTheKey() throws Exception {
     UplinkSettings settings =
-        tlsUplink("cloud", broker, pki).clientKeyStore(missing, "x".toCharArray()).build();
+        tlsUplink("cloud", broker, pki)
+            .clientKey(
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm()),
+                "pkcs11:token=missing;object=gateway")
+            .build();
 
     Throwable thrown =
         catchThrowable(() -> start(component(gateway, settings), "direct:in", "mqtt:cloud"));
 
     assertThat(causeOfType(thrown, MqttUplinkException.class))
-        .hasMessageContaining("uplink 'cloud': cannot read client keystore " + missing);
+        .hasMessage(
+            "uplink 'cloud': the key managers of client key pkcs11:token=missing;object=gateway"
+                + " are not initialized");
+  }
+
+  @Test
+  void missingCaCertificateFile_componentFailsToStartNamingTheFile(@TempDir Path dir) {
+    Path missing = dir.resolve("missing-ca.pem");
+    UplinkSettings settings = tlsUplink("cloud", broker, pki).caCertificateFile(missing).build();
+
+    Throwable thrown =
+        catchThrowable(() -> start(component(gateway, settings), "direct:in", "mqtt:cloud"));
+
+    assertThat(causeOfType(thrown, MqttUplinkException.class))
+        .hasMessageStartingWith("uplink 'cloud': cannot read CA certificate file " + missing);
+  }
+
+  /** Publishes through an uplink to {@code server} and returns why the exchange failed. */
+  private Exception publishFailureAgainst(HandshakeOnlyTlsServer server, String... pins)
+      throws Exception {
+    UplinkSettings settings =
+        UplinkSettings.builder("cloud", server.serverUri())
+            .caCertificateFile(pki.caCertificateFile())
+            .pinnedPublicKeys(pins)
+            .clientKey(pki.keyManagerFactory("gateway"), GATEWAY_KEY)
+            .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(500))
+            .build();
+    CamelContext context =
+        start(component(gateway, settings), "direct:in", "mqtt:cloud?publishTimeout=1500");
+    try {
+      Exchange exchange =
+          context.createProducerTemplate().send("direct:in", e -> e.getMessage().setBody(BATCH));
+      assertThat(exchange.getException()).isNotNull();
+      return exchange.getException();
+    } finally {
+      context.stop();
+    }
+  }
+
+  private static String spkiSha256(X509Certificate certificate) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
   }
 
   private CamelContext start(MqttComponent component, String from, String to) throws Exception {

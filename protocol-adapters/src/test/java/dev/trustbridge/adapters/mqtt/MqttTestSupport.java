@@ -21,6 +21,9 @@ final class MqttTestSupport {
 
   static final String SITE = "site1";
 
+  /** How test uplinks describe their client key, as the vault's {@code pkcs11:} URI would. */
+  static final String GATEWAY_KEY = "development keystore gateway.p12";
+
   private MqttTestSupport() {}
 
   /** A gateway id of its own per test, so that retained messages of other tests do not show. */
@@ -32,7 +35,7 @@ final class MqttTestSupport {
   static UplinkSettings.Builder tlsUplink(String id, EmbeddedBroker broker, DevelopmentPki pki) {
     return UplinkSettings.builder(id, broker.tlsServerUri())
         .caCertificateFile(pki.caCertificateFile())
-        .clientKeyStore(pki.clientCertificate("gateway").keyStoreFile(), pki.password())
+        .clientKey(pki.keyManagerFactory("gateway"), GATEWAY_KEY)
         .reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(1));
   }
 

@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class UplinkSettingsTest {
 
   private static final Path CA = Path.of("/etc/trustbridge/ca.pem");
-  private static final Path KEYS = Path.of("/etc/trustbridge/gateway.p12");
+  private static final String KEY_URI = "pkcs11:token=trustbridge;object=gateway;type=private";
+  private static final String PIN_A = "a".repeat(64);
+  private static final String PIN_B = "0123456789abcdef".repeat(4);
 
   @Test
   void builder_defaults_areMqtt5Tls13And12QuickReconnect() {
@@ -30,6 +34,9 @@ class UplinkSettingsTest {
     assertThat(settings.tlsProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
     assertThat(settings.reconnectInitialDelay()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.reconnectMaxDelay()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(settings.clientKeyManagers()).isEmpty();
+    assertThat(settings.clientKeyDescription()).isEqualTo("(none)");
+    assertThat(settings.pinnedPublicKeys()).isEmpty();
   }
 
   @ParameterizedTest
@@ -70,21 +77,111 @@ class UplinkSettingsTest {
   }
 
   @Test
-  void tlsFiles_onPlaintextUri_fail() {
+  void tlsOptions_onPlaintextUri_fail() throws Exception {
+    String message =
+        "uplink 'plain': caCertificateFile, pinnedPublicKeys and clientKeyManagers need an ssl://"
+            + " serverUri";
+
     assertThatThrownBy(
             () -> UplinkSettings.builder("plain", "tcp://h").caCertificateFile(CA).build())
-        .hasMessage(
-            "uplink 'plain': caCertificateFile and clientKeyStoreFile need an ssl:// serverUri");
+        .hasMessage(message);
+    assertThatThrownBy(
+            () -> UplinkSettings.builder("plain", "tcp://h").pinnedPublicKeys(PIN_A).build())
+        .hasMessage(message);
+    KeyManagerFactory keys = keyManagers();
+    assertThatThrownBy(
+            () -> UplinkSettings.builder("plain", "tcp://h").clientKey(keys, KEY_URI).build())
+        .hasMessage(message);
   }
 
   @Test
-  void keyStore_withoutPassword_fails() {
+  void clientKey_withoutDescription_fails() throws Exception {
+    KeyManagerFactory keys = keyManagers();
+
+    for (String blank : new String[] {null, " ", "(none)"}) {
+      assertThatThrownBy(
+              () -> UplinkSettings.builder("cloud", "ssl://h").clientKey(keys, blank).build())
+          .as(String.valueOf(blank))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("uplink 'cloud': clientKeyDescription ");
+    }
+  }
+
+  @Test
+  void clientKeyDescription_withPinValue_failsWithoutEchoingThePin() throws Exception {
+    KeyManagerFactory keys = keyManagers();
+
     assertThatThrownBy(
             () ->
                 UplinkSettings.builder("cloud", "ssl://h")
-                    .clientKeyStore(KEYS, new char[0])
+                    .clientKey(keys, KEY_URI + "?PIN-VALUE=123456")
                     .build())
-        .hasMessage("uplink 'cloud': clientKeyStorePassword is required with clientKeyStoreFile");
+        .hasMessage("uplink 'cloud': clientKeyDescription must not contain a pin-value")
+        .message()
+        .doesNotContain("123456");
+  }
+
+  @Test
+  void clientKey_isKeptAsGivenAndDescribedInToString() throws Exception {
+    KeyManagerFactory keys = keyManagers();
+
+    UplinkSettings settings =
+        UplinkSettings.builder("cloud", "ssl://h").clientKey(keys, KEY_URI).build();
+
+    assertThat(settings.clientKeyManagers()).containsSame(keys);
+    assertThat(settings.clientKeyDescription()).isEqualTo(KEY_URI);
+    assertThat(settings.toString()).contains("clientKey=" + KEY_URI).doesNotContain("@");
+  }
+
+  @Test
+  void equals_sameKeyManagersAndPins_isEqual_otherKeyManagersAreNot() throws Exception {
+    KeyManagerFactory keys = keyManagers();
+    UplinkSettings a =
+        UplinkSettings.builder("cloud", "ssl://h")
+            .clientKey(keys, KEY_URI)
+            .pinnedPublicKeys(PIN_A, PIN_B)
+            .build();
+    UplinkSettings b =
+        UplinkSettings.builder("cloud", "ssl://h")
+            .clientKey(keys, KEY_URI)
+            .pinnedPublicKeys(PIN_B, PIN_A)
+            .build();
+
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a)
+        .isNotEqualTo(
+            UplinkSettings.builder("cloud", "ssl://h")
+                .clientKey(keyManagers(), KEY_URI)
+                .pinnedPublicKeys(PIN_A, PIN_B)
+                .build());
+  }
+
+  @Test
+  void pinnedPublicKeys_areSortedAndImmutable() {
+    UplinkSettings settings =
+        UplinkSettings.builder("cloud", "ssl://h").pinnedPublicKeys(PIN_A, PIN_B, PIN_A).build();
+
+    assertThat(settings.pinnedPublicKeys()).containsExactly(PIN_B, PIN_A);
+    assertThat(settings.toString()).contains("pinnedPublicKeys=[" + PIN_B + ", " + PIN_A + "]");
+    assertThatThrownBy(() -> settings.pinnedPublicKeys().add(PIN_B))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "aaaa",
+        "aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa:aa",
+        "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+      })
+  void pinnedPublicKeys_notLowercaseSha256Hex_fail(String pin) {
+    assertThatThrownBy(
+            () -> UplinkSettings.builder("cloud", "ssl://h").pinnedPublicKeys(pin).build())
+        .hasMessage(
+            "uplink 'cloud': pinnedPublicKeys entry '"
+                + pin
+                + "' must be the SHA-256 of a SubjectPublicKeyInfo as 64 lowercase hex digits");
   }
 
   @Test
@@ -124,39 +221,14 @@ class UplinkSettingsTest {
   }
 
   @Test
-  void password_isCopiedInAndOut_andRedactedInToString() {
-    char[] password = "s3cret-pw".toCharArray();
-    UplinkSettings settings =
-        UplinkSettings.builder("cloud", "ssl://h").clientKeyStore(KEYS, password).build();
-    password[0] = 'X';
-    settings.clientKeyStorePassword()[1] = 'Y';
-
-    assertThat(settings.clientKeyStorePassword()).containsExactly("s3cret-pw".toCharArray());
-    assertThat(settings.toString())
-        .doesNotContain("s3cret")
-        .contains("clientKeyStorePassword=(redacted)");
-  }
-
-  @Test
-  void equals_samePasswordContent_isEqual() {
-    UplinkSettings a =
-        UplinkSettings.builder("cloud", "ssl://h").clientKeyStore(KEYS, "pw".toCharArray()).build();
-    UplinkSettings b =
-        UplinkSettings.builder("cloud", "ssl://h").clientKeyStore(KEYS, "pw".toCharArray()).build();
-
-    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-    assertThat(a)
-        .isNotEqualTo(
-            UplinkSettings.builder("cloud", "ssl://h")
-                .clientKeyStore(KEYS, "other".toCharArray())
-                .build());
-  }
-
-  @Test
   void tlsProtocols_areImmutable() {
     UplinkSettings settings = UplinkSettings.builder("cloud", "ssl://h").build();
 
     assertThatThrownBy(() -> settings.tlsProtocols().add("TLSv1.2"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  private static KeyManagerFactory keyManagers() throws Exception {
+    return KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
   }
 }

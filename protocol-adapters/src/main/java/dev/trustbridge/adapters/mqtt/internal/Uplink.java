@@ -51,9 +51,9 @@ public final class Uplink {
   private volatile boolean stopping;
 
   /**
-   * Prepares the uplink and loads its key material; {@link #start()} connects.
+   * Prepares the uplink and its TLS configuration; {@link #start()} connects.
    *
-   * @throws MqttUplinkException if a TLS file of the settings is missing or unusable
+   * @throws MqttUplinkException if the CA file or the client key managers are unusable
    */
   public Uplink(UplinkSettings settings, String siteId, String gatewayId, Clock clock) {
     this.settings = settings;
@@ -104,11 +104,13 @@ public final class Uplink {
   /** Starts connecting in the background; returns at once. */
   public void start() {
     log.info(
-        "uplink connecting id={} server={} clientId={} version={}",
+        "uplink connecting id={} server={} clientId={} version={} clientKey={} pinnedKeys={}",
         settings.id(),
         settings.serverUri(),
         clientId,
-        settings.version());
+        settings.version(),
+        settings.clientKeyDescription(),
+        settings.pinnedPublicKeys().size());
     wire.connect(settings)
         .whenComplete(
             (ignored, error) -> {

@@ -14,44 +14,68 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The TLS side of an uplink: trust in the broker from a PEM CA file, the client key from a PKCS#12
- * file, the allowed protocol versions, and host name verification (the client's default).
+ * The TLS side of an uplink: trust in the broker from a PEM CA file or the JVM's trust store,
+ * narrowed by key pins if configured; the client key managers; the allowed protocol versions.
+ *
+ * <p>Host name verification stays the client's default: without a {@code hostnameVerifier} the
+ * HiveMQ client sets the HTTPS endpoint identification algorithm on the engine, and the JSSE trust
+ * manager then checks the broker's certificate against the server host. So no verifier is set here.
  */
 final class UplinkTls {
 
   private UplinkTls() {}
 
   /**
-   * Loads the key material the settings name.
+   * Builds the TLS configuration of a {@code ssl://} uplink.
    *
-   * @throws MqttUplinkException naming the uplink and file if a file is missing or unusable
+   * @throws MqttUplinkException naming the uplink and the file or key if something is unusable
    */
   static MqttClientSslConfig sslConfig(UplinkSettings settings) {
     MqttClientSslConfigBuilder builder =
-        MqttClientSslConfig.builder().protocols(settings.tlsProtocols());
-    if (settings.caCertificateFile().isPresent()) {
-      builder =
-          builder.trustManagerFactory(trust(settings.id(), settings.caCertificateFile().get()));
-    }
-    if (settings.clientKeyStoreFile().isPresent()) {
-      char[] password = settings.clientKeyStorePassword();
-      try {
-        builder =
-            builder.keyManagerFactory(
-                keys(settings.id(), settings.clientKeyStoreFile().get(), password));
-      } finally {
-        Arrays.fill(password, '\0');
-      }
+        MqttClientSslConfig.builder()
+            .protocols(settings.tlsProtocols())
+            .trustManagerFactory(trust(settings));
+    Optional<KeyManagerFactory> keys = settings.clientKeyManagers();
+    if (keys.isPresent()) {
+      requireInitialized(settings, keys.get());
+      builder = builder.keyManagerFactory(keys.get());
     }
     return builder.build();
   }
 
-  private static TrustManagerFactory trust(String uplinkId, Path file) {
+  private static TrustManagerFactory trust(UplinkSettings settings) {
+    String uplinkId = settings.id();
+    KeyStore anchors =
+        settings.caCertificateFile().map(file -> caCertificates(uplinkId, file)).orElse(null);
+    TrustManagerFactory pkix;
+    try {
+      // SunJSSE's PKIX trust manager, which checks the host name the engine asks for
+      pkix = TrustManagerFactory.getInstance("PKIX");
+      // null: the JVM's default trust store
+      pkix.init(anchors);
+    } catch (GeneralSecurityException e) {
+      throw new MqttUplinkException(
+          uplinkId, "uplink '" + uplinkId + "': cannot build the trust in the broker: " + e, e);
+    }
+    if (settings.pinnedPublicKeys().isEmpty()) {
+      return pkix;
+    }
+    X509ExtendedTrustManager chainAndHost =
+        Arrays.stream(pkix.getTrustManagers())
+            .filter(X509ExtendedTrustManager.class::isInstance)
+            .map(X509ExtendedTrustManager.class::cast)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("PKIX gave no X509ExtendedTrustManager"));
+    return new PinnedTrustManager(chainAndHost, settings.pinnedPublicKeys()).asFactory();
+  }
+
+  private static KeyStore caCertificates(String uplinkId, Path file) {
     Collection<? extends Certificate> certificates;
     try (InputStream in = Files.newInputStream(file)) {
       certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -73,50 +97,26 @@ final class UplinkTls {
       for (Certificate certificate : certificates) {
         store.setCertificateEntry("ca-" + index++, certificate);
       }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory;
+      return store;
     } catch (IOException | GeneralSecurityException e) {
       throw new MqttUplinkException(
           uplinkId, "uplink '" + uplinkId + "': cannot trust the CA certificates of " + file, e);
     }
   }
 
-  private static KeyManagerFactory keys(String uplinkId, Path file, char[] password) {
-    KeyStore store;
-    try (InputStream in = Files.newInputStream(file)) {
-      store = KeyStore.getInstance("PKCS12");
-      store.load(in, password);
-    } catch (IOException | GeneralSecurityException e) {
-      // the JDK reports a wrong password as an IOException whose cause is unrecoverable key data
-      throw new MqttUplinkException(
-          uplinkId,
-          "uplink '"
-              + uplinkId
-              + "': cannot read client keystore "
-              + file
-              + " (missing, not PKCS#12, or wrong password): "
-              + e,
-          e);
-    }
+  // the client asks for the key managers only while connecting, where this would surface late
+  private static void requireInitialized(UplinkSettings settings, KeyManagerFactory keys) {
     try {
-      boolean hasKey = false;
-      for (String alias : Collections.list(store.aliases())) {
-        hasKey |= store.isKeyEntry(alias);
-      }
-      if (!hasKey) {
-        throw new MqttUplinkException(
-            uplinkId,
-            "uplink '" + uplinkId + "': client keystore " + file + " holds no private key");
-      }
-      KeyManagerFactory factory =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      factory.init(store, password);
-      return factory;
-    } catch (GeneralSecurityException e) {
+      keys.getKeyManagers();
+    } catch (IllegalStateException e) {
       throw new MqttUplinkException(
-          uplinkId, "uplink '" + uplinkId + "': cannot use the key in client keystore " + file, e);
+          settings.id(),
+          "uplink '"
+              + settings.id()
+              + "': the key managers of client key "
+              + settings.clientKeyDescription()
+              + " are not initialized",
+          e);
     }
   }
 }
