@@ -2,8 +2,13 @@ package dev.trustbridge.runtime;
 
 import dev.trustbridge.adapters.modbus.ModbusComponent;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
+import dev.trustbridge.trust.vault.Identity;
+import dev.trustbridge.trust.vault.Vault;
+import dev.trustbridge.trust.vault.VaultException;
+import dev.trustbridge.trust.vault.Vaults;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
@@ -13,17 +18,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: the Camel application that executes the configured routes with the {@code
- * modbus:} and {@code mqtt:} components bound to the configured devices and uplinks.
+ * modbus:} and {@code mqtt:} components bound to the configured devices and uplinks, and the
+ * gateway's identity key open in its vault for mutual TLS.
  */
 public final class Gateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
   private final GatewayConfig config;
+  private final Vault vault;
   private final Main main;
 
-  private Gateway(GatewayConfig config) {
+  private Gateway(GatewayConfig config, Vault vault, Identity identity) {
     this.config = config;
+    this.vault = vault;
     this.main = new Main();
     main.configure()
         .withName("trustbridge-" + config.gatewayId())
@@ -39,26 +47,76 @@ public final class Gateway implements AutoCloseable {
     MqttComponent mqtt = new MqttComponent();
     mqtt.setSiteId(config.site());
     mqtt.setGatewayId(config.gatewayId());
-    mqtt.setUplinks(config.uplinks());
+    mqtt.setUplinks(
+        config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
     main.bind("mqtt", mqtt);
   }
 
-  /** Starts the gateway; returns once every route runs. */
+  private static UplinkSettings withIdentity(UplinkSettings uplink, Identity identity) {
+    return uplink.tls()
+        ? uplink.withClientKey(identity.keyManagerFactory(), identity.keyUri())
+        : uplink;
+  }
+
+  /** Opens the vault, then starts the gateway; returns once every route runs. */
   public static Gateway start(GatewayConfig config) throws Exception {
-    Gateway gateway = new Gateway(config);
-    gateway.logStart();
-    gateway.main.start();
+    Gateway gateway = open(config);
+    try {
+      gateway.main.start();
+    } catch (Exception e) {
+      gateway.vault.close();
+      throw e;
+    }
     return gateway;
   }
 
-  /** Runs the gateway until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+  /** Opens the vault and runs the gateway until the JVM is asked to stop (Ctrl-C, SIGTERM). */
   public static void run(GatewayConfig config) throws Exception {
-    Gateway gateway = new Gateway(config);
-    gateway.logStart();
-    gateway.main.run();
+    Gateway gateway = open(config);
+    try {
+      gateway.main.run();
+    } finally {
+      gateway.vault.close();
+    }
   }
 
-  private void logStart() {
+  /**
+   * Opens the identity key before anything connects; a vault that cannot be opened, a missing key
+   * or, in production, a key without a CA-issued certificate stops the start.
+   */
+  private static Gateway open(GatewayConfig config) throws VaultException {
+    logStart(config);
+    Vault vault = Vaults.open(config.identity().key().vault());
+    config.identity().key().vault().clear();
+    try {
+      Identity identity = vault.identity(config.identity().key().alias());
+      LOG.info(
+          "gateway identity backend={} key={} fingerprint=sha256:{} exportable={} enrolled={}",
+          vault.backend(),
+          identity.keyUri(),
+          identity.publicKeyFingerprint(),
+          identity.isExportable(),
+          identity.isEnrolled());
+      if (!identity.isEnrolled()) {
+        if (config.securityMode() == SecurityMode.PRODUCTION) {
+          throw new VaultException(
+              VaultException.Reason.CHAIN_REJECTED,
+              "identity '"
+                  + identity.alias()
+                  + "' has no CA-issued certificate yet: run 'trustbridge keys csr' and"
+                  + " 'trustbridge keys import'");
+        }
+        LOG.warn(
+            "gateway identity is not enrolled: brokers will refuse its self-signed certificate");
+      }
+      return new Gateway(config, vault, identity);
+    } catch (VaultException | RuntimeException e) {
+      vault.close();
+      throw e;
+    }
+  }
+
+  private static void logStart(GatewayConfig config) {
     LOG.info(
         "gateway starting site={} gateway={} securityMode={} devices={} uplinks={} routeFiles={}",
         config.site(),
@@ -79,6 +137,10 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    main.stop();
+    try {
+      main.stop();
+    } finally {
+      vault.close();
+    }
   }
 }

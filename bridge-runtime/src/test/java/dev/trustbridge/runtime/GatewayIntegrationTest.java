@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole telemetry path over real sockets: Modbus simulator → gateway (configuration and YAML
- * routes from files) → embedded broker with mutual TLS → an independent MQTT subscriber.
+ * routes from files) → embedded broker with mutual TLS, the gateway's key in its vault → an
+ * independent MQTT subscriber. Each subclass puts the key in another vault.
  */
 @ExtendWith(EmbeddedBrokerExtension.class)
-class GatewayIntegrationTest {
+abstract class GatewayIntegrationTest {
 
   @RegisterExtension
   static final ModbusSimulatorExtension PLANT =
@@ -90,6 +91,9 @@ class GatewayIntegrationTest {
     this.pki = pki;
   }
 
+  /** The security mode and vault sections of trustbridge.yaml, with an enrolled identity. */
+  abstract String securityAndVault(DevelopmentPki pki) throws Exception;
+
   @BeforeEach
   void startGateway() throws Exception {
     Files.writeString(
@@ -97,8 +101,6 @@ class GatewayIntegrationTest {
         """
         site: it-site
         gateway: it-gw
-        security:
-          mode: production
         devices:
           - id: line-1
             protocol: modbus
@@ -122,10 +124,8 @@ class GatewayIntegrationTest {
             server: ${env:BROKER}
             tls:
               caCertificate: ${env:CA}
-              keyStore: ${env:KEYSTORE}
-              keyStorePassword: ${file:%s}
         """
-            .formatted(pki.passwordFile()));
+            + securityAndVault(pki));
     Files.createDirectories(configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY));
     Files.writeString(
         configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY).resolve("telemetry.camel.yaml"),
@@ -135,7 +135,6 @@ class GatewayIntegrationTest {
     environment.put("LINE2_PORT", String.valueOf(PLANT.device("line-2").port()));
     environment.put("BROKER", broker.tlsServerUri());
     environment.put("CA", pki.caCertificateFile().toString());
-    environment.put("KEYSTORE", pki.clientCertificate("gateway").keyStoreFile().toString());
 
     observer = observer();
     gateway = Gateway.start(new ConfigLoader(environment).load(configDirectory));

@@ -70,7 +70,7 @@ final class UplinkReader {
   }
 
   /** The {@code tls} section: who verifies the broker. The client key is the gateway identity. */
-  private record Tls(Optional<Path> caCertificate, List<String> protocols) {
+  private record Tls(Optional<Path> caCertificate, List<String> protocols, List<String> pins) {
 
     static Tls read(YamlMapping tls, Path directory) {
       Optional<Path> ca = tls.optionalString("caCertificate").map(directory::resolve);
@@ -79,13 +79,15 @@ final class UplinkReader {
         ca = Optional.empty();
       }
       List<String> protocols = tls.strings("protocols", List.of("TLSv1.3", "TLSv1.2"));
+      List<String> pins = tls.strings("pinnedPublicKeys", List.of());
       tls.rejectUnknownKeys();
-      return new Tls(ca, protocols);
+      return new Tls(ca, protocols, pins);
     }
 
     void applyTo(UplinkSettings.Builder builder) {
       caCertificate.ifPresent(builder::caCertificateFile);
       builder.tlsProtocols(protocols.toArray(String[]::new));
+      builder.pinnedPublicKeys(pins.toArray(String[]::new));
     }
   }
 }

@@ -11,13 +11,14 @@ import dev.trustbridge.sim.modbus.ModbusSimulator;
 import dev.trustbridge.sim.modbus.Scenario;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
+import dev.trustbridge.trust.vault.VaultException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -66,6 +68,27 @@ public final class DemoCommand implements Callable<Integer> {
   private Path workDirectory;
 
   @Option(
+      names = "--vault",
+      paramLabel = "TYPE",
+      defaultValue = "software",
+      description =
+          "Where the gateway's key lives: software (demo key store) or pkcs11 (a TPM or HSM token).")
+  private String vaultType;
+
+  @Option(
+      names = "--vault-uri",
+      paramLabel = "URI",
+      description =
+          "With --vault pkcs11: the token, e.g. pkcs11:token=trustbridge?module-path=/usr/lib/softhsm/libsofthsm2.so")
+  private String vaultUri;
+
+  @Option(
+      names = "--vault-pin-file",
+      paramLabel = "FILE",
+      description = "With --vault pkcs11: the file that holds the token's user PIN.")
+  private Path vaultPinFile;
+
+  @Option(
       names = "--stop-after",
       paramLabel = "DURATION",
       description =
@@ -97,14 +120,16 @@ public final class DemoCommand implements Callable<Integer> {
           (device, variable) ->
               environment.put(variable, String.valueOf(plant.device(device).port())));
       environment.put("TB_DEMO_BROKER_PORT", String.valueOf(broker.tlsPort()));
-      Path configDirectory = writeConfiguration();
+      Path configDirectory = writeConfiguration(vaultSection(pki));
       GatewayConfig config = new ConfigLoader(environment).load(configDirectory);
 
       started(
           LiveView.start(
               UplinkSettings.builder("viewer", broker.tlsServerUri())
                   .caCertificateFile(pki.caCertificateFile())
-                  .clientKeyStore(viewerCertificate.keyStoreFile(), pki.password())
+                  .clientKey(
+                      pki.keyManagerFactory(viewerCertificate),
+                      viewerCertificate.keyStoreFile().toString())
                   .clientId("demo-viewer")
                   .gatewayStatus(false)
                   .build(),
@@ -113,10 +138,10 @@ public final class DemoCommand implements Callable<Integer> {
               banner(plant, broker, configDirectory, gatewayCertificate)));
       started(Gateway.start(config));
       LOG.info("demo running workDir={}", workDirectory.toAbsolutePath());
-    } catch (ConfigException e) {
+    } catch (ConfigException | VaultException | ParameterException e) {
       spec.commandLine().getErr().println("trustbridge demo: " + e.getMessage());
       stopAll(stopped);
-      return TrustBridgeCli.EXIT_CONFIG;
+      return e instanceof VaultException ? TrustBridgeCli.EXIT_FAILURE : TrustBridgeCli.EXIT_CONFIG;
     }
     if (stopAfter != null) {
       stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
@@ -152,10 +177,27 @@ public final class DemoCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
+  private String vaultSection(DevelopmentPki pki) throws VaultException, IOException {
+    switch (vaultType) {
+      case "software":
+        return DemoVault.softwareSection();
+      case "pkcs11":
+        if (vaultUri == null || vaultPinFile == null) {
+          throw new ParameterException(
+              spec.commandLine(), "--vault pkcs11 needs --vault-uri and --vault-pin-file");
+        }
+        return DemoVault.tokenSection(vaultUri, vaultPinFile, pki);
+      default:
+        throw new ParameterException(
+            spec.commandLine(), "--vault is software or pkcs11, not '" + vaultType + "'");
+    }
+  }
+
   /**
-   * Writes the demo configuration afresh, so that it always matches this version of TrustBridge.
+   * Writes the demo configuration afresh, so that it always matches this version of TrustBridge,
+   * with the vault section appended.
    */
-  private Path writeConfiguration() {
+  private Path writeConfiguration(String vaultSection) throws IOException {
     Path directory = workDirectory.resolve("config");
     for (String file : CONFIG_FILES) {
       Path target = directory.resolve(file);
@@ -166,10 +208,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(target.getParent());
         Files.copy(template, target, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + target, e);
       }
     }
+    Files.writeString(
+        directory.resolve(ConfigLoader.MAIN_FILE), vaultSection, StandardOpenOption.APPEND);
     return directory;
   }
 

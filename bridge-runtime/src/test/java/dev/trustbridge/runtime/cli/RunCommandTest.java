@@ -30,7 +30,11 @@ class RunCommandTest {
         uplinks:
           - id: cloud
             server: ssl://127.0.0.1:8883
-            tls: {keyStore: gw.p12, keyStorePassword: "${env:TB_TEST_UNSET_PASSWORD}"}
+            tls: {keyStore: gw.p12}
+        vault:
+          type: pkcs11
+          uri: "pkcs11:token=trustbridge?module-path=/usr/lib/softhsm/libsofthsm2.so"
+          pin: ${env:TB_TEST_UNSET_PIN}
         """);
     Files.createDirectories(config.resolve("routes"));
     Files.writeString(
@@ -58,12 +62,10 @@ class RunCommandTest {
             "trustbridge.yaml:8:61: devices[0].tags[0].type: unknown value 'float23' (expected one"
                 + " of: bool, int16, uint16, int32, uint32, float32)")
         .contains(
-            "trustbridge.yaml:12:21: uplinks[0].tls.keyStore: file "
-                + config.resolve("gw.p12")
-                + " is not readable")
+            "trustbridge.yaml:12:11: uplinks[0].tls.keyStore: unknown key (expected one of:"
+                + " caCertificate, protocols, pinnedPublicKeys)")
         .contains(
-            "trustbridge.yaml:12:47: uplinks[0].tls.keyStorePassword: environment variable"
-                + " TB_TEST_UNSET_PASSWORD is not set");
+            "trustbridge.yaml:16:8: vault.pin: environment variable TB_TEST_UNSET_PIN is not set");
   }
 
   @Test

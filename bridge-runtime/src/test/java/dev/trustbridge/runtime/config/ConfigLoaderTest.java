@@ -10,6 +10,7 @@ import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
+import dev.trustbridge.trust.vault.VaultConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,10 @@ class ConfigLoaderTest {
           mqttVersion: "3.1.1"
           tls:
             caCertificate: pki/ca.pem
-            keyStore: pki/gateway.p12
-            keyStorePassword: ${file:pki/keystore-password}
+      vault:
+        type: software
+        keyStore: pki/identity.p12
+        password: ${file:pki/keystore-password}
       """;
 
   private static final String VALID_ROUTE =
@@ -154,20 +157,23 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void validDirectory_loadsUplinkWithSecretFromFile() throws Exception {
+  void validDirectory_loadsUplinkAndVault() throws Exception {
     write("trustbridge.yaml", VALID_MAIN);
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
 
-    UplinkSettings uplink = load().uplinks().get(0);
+    GatewayConfig config = load();
 
+    UplinkSettings uplink = config.uplinks().get(0);
     assertThat(uplink.id()).isEqualTo("cloud");
     assertThat(uplink.serverUri()).isEqualTo("ssl://broker.example.net:8883");
     assertThat(uplink.version()).isEqualTo(MqttVersion.MQTT_3_1_1);
     assertThat(uplink.caCertificateFile()).isEqualTo(Optional.of(dir.resolve("pki/ca.pem")));
-    assertThat(uplink.clientKeyStoreFile()).isEqualTo(Optional.of(dir.resolve("pki/gateway.p12")));
-    assertThat(new String(uplink.clientKeyStorePassword())).isEqualTo("s3cret-value");
     assertThat(uplink.tlsProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
-    assertThat(uplink.toString()).doesNotContain("s3cret-value");
+    assertThat(config.identity().key().alias()).isEqualTo("gateway-identity");
+    VaultConfig.Software vault = (VaultConfig.Software) config.identity().key().vault();
+    assertThat(vault.keyStore()).isEqualTo(dir.resolve("pki/identity.p12"));
+    assertThat(new String(vault.password())).isEqualTo("s3cret-value");
+    assertThat(vault.toString()).doesNotContain("s3cret-value");
   }
 
   @Test
@@ -181,19 +187,49 @@ class ConfigLoaderTest {
     assertThat(problems).noneMatch(problem -> problem.contains("hunter2"));
     assertThat(problems)
         .containsExactly(
-            "trustbridge.yaml:34:25: uplinks[0].tls.keyStorePassword: must be a reference such as"
-                + " ${env:NAME} or ${file:PATH}, not the secret itself");
+            "trustbridge.yaml:36:13: vault.password: must be a reference such as ${env:NAME},"
+                + " ${file:PATH} or ${credential:NAME}, not the secret itself");
   }
 
   @Test
-  void sslUplinkWithoutTls_isRefused() throws Exception {
-    write("trustbridge.yaml", VALID_MAIN.substring(0, VALID_MAIN.indexOf("    tls:")));
+  void softwareVaultInProduction_isRefused() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.replace("mode: development", "mode: production"));
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
 
     assertThat(problems())
         .containsExactly(
-            "trustbridge.yaml:28:5: uplinks[0].tls: is required for an ssl:// server (CA certificate"
-                + " and client key store)");
+            "trustbridge.yaml:34:9: vault.type: software keys are refused in production mode: use a"
+                + " TPM or HSM through pkcs11");
+  }
+
+  @Test
+  void pkcs11Vault_takesTheKeyNameFromTheUriAndThePinByReference() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN.substring(0, VALID_MAIN.indexOf("vault:"))
+            + """
+            vault:
+              type: pkcs11
+              uri: "pkcs11:token=trustbridge;object=gw-key?module-path=/usr/lib/softhsm/libsofthsm2.so"
+              pin: ${credential:token-pin}
+            """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write("credentials/token-pin", "4711-pin\n");
+
+    GatewayConfig config =
+        new ConfigLoader(
+                Map.of(
+                    "BOILER_PORT",
+                    "5020",
+                    "CREDENTIALS_DIRECTORY",
+                    dir.resolve("credentials").toString()))
+            .load(dir);
+
+    assertThat(config.identity().key().alias()).isEqualTo("gw-key");
+    VaultConfig.Pkcs11 vault = (VaultConfig.Pkcs11) config.identity().key().vault();
+    assertThat(vault.token().modulePath()).isEqualTo(Path.of("/usr/lib/softhsm/libsofthsm2.so"));
+    assertThat(vault.token().token()).contains("trustbridge");
+    assertThat(new String(vault.pin())).isEqualTo("4711-pin");
   }
 
   @Test
@@ -201,7 +237,11 @@ class ConfigLoaderTest {
     write("trustbridge.yaml", VALID_MAIN.replace("security:\n  mode: development\n", ""));
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
 
-    assertThat(load().securityMode()).isEqualTo(SecurityMode.PRODUCTION);
+    // production is the default, and production refuses the development vault
+    assertThat(problems())
+        .singleElement()
+        .asString()
+        .contains("software keys are refused in production mode");
   }
 
   @Test
@@ -234,8 +274,9 @@ class ConfigLoaderTest {
     assertThat(problems())
         .containsExactly(
             "trustbridge.yaml:1:1: gateway: is required",
+            "trustbridge.yaml:1:1: vault: is required: it names where the gateway's identity key lives",
             "trustbridge.yaml:2:1: gatway: unknown key (expected one of: site, gateway, security,"
-                + " devices, uplinks)",
+                + " vault, devices, uplinks)",
             "trustbridge.yaml:7:19: devices[0].pollInterval: 'soon' is not a positive duration such"
                 + " as 500ms, 2s, 5m or 1h",
             "trustbridge.yaml:11:18: devices[0].tags[0].address: 70000 is outside 0..65535",

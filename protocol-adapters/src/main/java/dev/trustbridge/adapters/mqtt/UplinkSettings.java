@@ -161,6 +161,31 @@ public record UplinkSettings(
     return new Builder(id, serverUri);
   }
 
+  /**
+   * These settings with the client key the uplink presents, e.g. the gateway's identity from its
+   * vault once that is open.
+   *
+   * @param description where the key lives, e.g. its {@code pkcs11:} URI, for logs and errors
+   */
+  public UplinkSettings withClientKey(KeyManagerFactory managers, String description) {
+    return new UplinkSettings(
+        id,
+        serverUri,
+        version,
+        clientId,
+        keepAlive,
+        cleanStart,
+        sessionExpiry,
+        caCertificateFile,
+        pinnedPublicKeys,
+        Optional.of(managers),
+        description,
+        tlsProtocols,
+        reconnectInitialDelay,
+        reconnectMaxDelay,
+        gatewayStatus);
+  }
+
   /** Whether the uplink uses TLS ({@code ssl://}). */
   public boolean tls() {
     return serverUri.startsWith("ssl://");

@@ -20,6 +20,38 @@ class UplinkSettingsTest {
   private static final String PIN_B = "0123456789abcdef".repeat(4);
 
   @Test
+  void withClientKey_addsTheKeyAndKeepsEverythingElse() throws Exception {
+    UplinkSettings plain =
+        UplinkSettings.builder("cloud", "ssl://broker:8883")
+            .caCertificateFile(CA)
+            .pinnedPublicKeys(PIN_A)
+            .tlsProtocols("TLSv1.3")
+            .build();
+    KeyManagerFactory managers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+
+    UplinkSettings keyed = plain.withClientKey(managers, KEY_URI);
+
+    assertThat(keyed.clientKeyManagers()).containsSame(managers);
+    assertThat(keyed.clientKeyDescription()).isEqualTo(KEY_URI);
+    assertThat(keyed.caCertificateFile()).contains(CA);
+    assertThat(keyed.pinnedPublicKeys()).containsExactly(PIN_A);
+    assertThat(keyed.tlsProtocols()).containsExactly("TLSv1.3");
+    assertThat(plain.clientKeyManagers()).isEmpty();
+  }
+
+  @Test
+  void withClientKey_onPlaintextUplink_isRefused() throws Exception {
+    UplinkSettings plaintext = UplinkSettings.builder("cloud", "tcp://broker:1883").build();
+    KeyManagerFactory managers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+
+    assertThatThrownBy(() -> plaintext.withClientKey(managers, KEY_URI))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("need an ssl:// serverUri");
+  }
+
+  @Test
   void builder_defaults_areMqtt5Tls13And12QuickReconnect() {
     UplinkSettings settings = UplinkSettings.builder("cloud", "ssl://broker.example:8884").build();
 
