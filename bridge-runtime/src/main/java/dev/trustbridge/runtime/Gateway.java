@@ -5,6 +5,7 @@ import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
+import dev.trustbridge.runtime.health.VaultHealthCheck;
 import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultException;
@@ -50,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     mqtt.setUplinks(
         config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
     main.bind("mqtt", mqtt);
+    main.configure().health().withEnabled(true);
+    main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
   }
 
   private static UplinkSettings withIdentity(UplinkSettings uplink, Identity identity) {

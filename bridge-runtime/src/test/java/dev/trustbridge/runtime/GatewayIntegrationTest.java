@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.trustbridge.runtime.config.ConfigLoader;
+import dev.trustbridge.runtime.health.VaultHealthCheck;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,9 @@ abstract class GatewayIntegrationTest {
 
   /** The security mode and vault sections of trustbridge.yaml, with an enrolled identity. */
   abstract String securityAndVault(DevelopmentPki pki) throws Exception;
+
+  /** Whether the vault of this test keeps the key in hardware. */
+  abstract boolean hardwareVault();
 
   @BeforeEach
   void startGateway() throws Exception {
@@ -194,6 +200,22 @@ abstract class GatewayIntegrationTest {
       assertThat(JSON.readTree(status.getPayloadAsBytes()).get("state").asText())
           .isEqualTo("online");
     }
+  }
+
+  @Test
+  void vaultHealth_reportsWhereTheIdentityLives() {
+    HealthCheck.Result vault =
+        HealthCheckRegistry.get(gateway.camelContext())
+            .getCheck(VaultHealthCheck.ID)
+            .orElseThrow(() -> new AssertionError("no vault health check registered"))
+            .call();
+
+    assertThat(vault.getState()).isEqualTo(HealthCheck.State.UP);
+    assertThat(vault.getDetails())
+        .containsEntry("vault.hardware", hardwareVault())
+        .containsEntry("identity.exportable", !hardwareVault())
+        .containsEntry("identity.enrolled", true);
+    assertThat(vault.getMessage().isPresent()).isEqualTo(!hardwareVault());
   }
 
   @Test

@@ -23,4 +23,9 @@ class SoftwareVaultGatewayTest extends GatewayIntegrationTest {
         """
         .formatted(pki.clientCertificate("gateway").keyStoreFile(), pki.passwordFile());
   }
+
+  @Override
+  boolean hardwareVault() {
+    return false;
+  }
 }

@@ -43,4 +43,9 @@ class TpmVaultGatewayTest extends GatewayIntegrationTest {
         """
         .formatted(token.objectUri(alias, "private"), TokenRig.userPinFile());
   }
+
+  @Override
+  boolean hardwareVault() {
+    return true;
+  }
 }
