@@ -1,5 +1,6 @@
 package dev.trustbridge.trust.vault.internal;
 
+import dev.trustbridge.trust.vault.VaultException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -49,11 +50,14 @@ final class Certificates {
   /**
    * Parses an RFC 4514 name ({@code CN=gw-01,OU=plant-a}: most specific first, as people write
    * them) into the X.500 name that certificates carry.
-   *
-   * @throws IllegalArgumentException if it is not such a name
    */
-  static X500Name name(String rfc4514) {
-    return X500Name.getInstance(new X500Principal(rfc4514).getEncoded());
+  static X500Name name(String rfc4514) throws VaultException {
+    try {
+      return X500Name.getInstance(new X500Principal(rfc4514).getEncoded());
+    } catch (IllegalArgumentException e) {
+      throw new VaultException(
+          VaultException.Reason.OPERATION_FAILED, "'" + rfc4514 + "' is not an X.500 name", e);
+    }
   }
 
   /** Whether the leaf was issued by a CA rather than by its own key. */

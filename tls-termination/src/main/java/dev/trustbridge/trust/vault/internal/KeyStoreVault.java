@@ -57,13 +57,7 @@ abstract class KeyStoreVault implements Vault {
   @Override
   public synchronized Identity generateIdentity(String alias, String subject)
       throws VaultException {
-    X500Name name;
-    try {
-      name = Certificates.name(subject);
-    } catch (IllegalArgumentException e) {
-      throw new VaultException(
-          Reason.OPERATION_FAILED, "'" + subject + "' is not an X.500 name", e);
-    }
+    X500Name name = Certificates.name(subject);
     try {
       if (keyStore.containsAlias(alias)) {
         throw new VaultException(
