@@ -228,9 +228,9 @@ final class ChainValidator {
           || (top && e.getReason() == BasicReason.INVALID_SIGNATURE)) {
         throw new Rejection(
             Failure.UNKNOWN_CHAIN,
-            "the chain does not lead to a trust root: "
+            "the chain does not lead to a trust root: its top certificate is issued by "
                 + path.get(path.size() - 1).getIssuerX500Principal()
-                + " is not one ("
+                + ", which is not a trust root or not the one of that name ("
                 + e.getMessage()
                 + ")");
       }

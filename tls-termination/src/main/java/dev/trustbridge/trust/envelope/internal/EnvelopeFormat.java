@@ -117,7 +117,12 @@ public final class EnvelopeFormat {
 
   /** Signs a payload with a session key. */
   public static Signed sign(SessionKey key, ChainMode mode, Payload payload) {
-    JWSObjectJSON jws = new JWSObjectJSON(new com.nimbusds.jose.Payload(writePayload(payload)));
+    return sign(key, mode, writePayload(payload));
+  }
+
+  /** Signs payload bytes as they are, well-formed or not. */
+  public static Signed sign(SessionKey key, ChainMode mode, byte[] payload) {
+    JWSObjectJSON jws = new JWSObjectJSON(new com.nimbusds.jose.Payload(payload));
     try {
       jws.sign(key.header(mode), key.signer());
     } catch (JOSEException e) {
