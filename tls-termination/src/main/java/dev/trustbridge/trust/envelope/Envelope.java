@@ -5,6 +5,7 @@ import java.util.Objects;
 
 /**
  * A signed envelope as it leaves the gateway: the JWS bytes to publish, and what was put into them.
+ * Two envelopes are equal when their hashes are.
  *
  * @param bytes the envelope, JWS flattened JSON serialization in UTF-8
  * @param stream the stream it belongs to

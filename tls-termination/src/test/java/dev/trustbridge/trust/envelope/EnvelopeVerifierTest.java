@@ -2,6 +2,7 @@ package dev.trustbridge.trust.envelope;
 
 import static dev.trustbridge.trust.envelope.EnvelopeSignerTest.samples;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -226,6 +227,21 @@ class EnvelopeVerifierTest {
   }
 
   @Test
+  void sessionCertificateValidLongerThanADay_chainInvalid() throws Exception {
+    Identity identity = gateway.identity();
+    Instant now = clock.instant();
+    byte[] envelope =
+        craft(
+            identity.contentSigner(),
+            identity.certificateChain(),
+            now.minusSeconds(60),
+            now.plus(Duration.ofHours(25)),
+            new EnvelopeFormat.Payload(PLC_1, 1, 1, null, now, samples(1)));
+
+    assertThat(failed(envelope, Failure.CHAIN_INVALID).detail()).contains("longer than PT24H");
+  }
+
+  @Test
   void payloadNamingAnotherGateway_identityMismatch() throws Exception {
     Identity identity = gateway.identity();
     Instant now = clock.instant();
@@ -351,6 +367,18 @@ class EnvelopeVerifierTest {
       assertThat(verifier.addPublishedChains(keys.chainsDocument())).isEqualTo(1);
       assertThat(verifier.verify(envelope.bytes())).isInstanceOf(Verified.class);
     }
+  }
+
+  @Test
+  void chainsDocumentWithForeignKid_isRefused() throws Exception {
+    ObjectNode document = EnvelopeTesting.json(keys.chainsDocument());
+    ((ObjectNode) document.get("keys").get(0)).put("kid", "not-the-thumbprint");
+
+    assertThatThrownBy(() -> verifier.addPublishedChains(EnvelopeTesting.bytes(document)))
+        .isInstanceOf(EnvelopeException.class)
+        .hasMessageContaining("not-the-thumbprint")
+        .extracting(e -> ((EnvelopeException) e).reason())
+        .isEqualTo(EnvelopeException.Reason.CHAINS_DOCUMENT);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.trustbridge.trust.envelope.internal;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.util.Base64URL;
 import dev.trustbridge.trust.envelope.VerificationResult.Failure;
 import dev.trustbridge.trust.envelope.internal.CertificateProfiles.Names;
 import dev.trustbridge.trust.envelope.internal.CertificateProfiles.ProfileException;
@@ -119,8 +120,7 @@ final class ChainValidator {
       key.append(link).append('.');
     }
     String id =
-        com.nimbusds.jose.util.Base64URL.encode(
-                EnvelopeFormat.sha256(key.toString().getBytes(StandardCharsets.US_ASCII)))
+        Base64URL.encode(EnvelopeFormat.sha256(key.toString().getBytes(StandardCharsets.US_ASCII)))
             .toString();
     synchronized (cache) {
       Chain cached = cache.get(id);

@@ -102,7 +102,12 @@ public final class SessionKeysImpl implements SessionKeys {
     }
     Names names = identityNames(identity);
     SessionKeysImpl keys = new SessionKeysImpl(identity, lifetime, clock, names);
-    keys.install(keys.certify());
+    try {
+      keys.install(keys.certify());
+    } catch (EnvelopeException | RuntimeException e) {
+      keys.close();
+      throw e;
+    }
     return keys;
   }
 
