@@ -74,10 +74,6 @@ final class TestPki {
     return root;
   }
 
-  PrivateKey rootPrivateKey() {
-    return rootKey.getPrivate();
-  }
-
   /**
    * A gateway identity certificate: CA:true pathLen 0, keyCertSign + digitalSignature, clientAuth.
    */

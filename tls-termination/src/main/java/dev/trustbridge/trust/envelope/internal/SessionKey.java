@@ -69,12 +69,8 @@ public final class SessionKey {
     }
   }
 
-  long number() {
-    return number;
-  }
-
   /** The session certificate. */
-  public X509Certificate certificate() {
+  X509Certificate certificate() {
     return chain.get(0);
   }
 
