@@ -1,0 +1,379 @@
+package dev.trustbridge.trust.envelope.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObjectJSON;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
+import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.trustbridge.trust.envelope.ChainMode;
+import dev.trustbridge.trust.envelope.EnvelopeSample;
+import dev.trustbridge.trust.envelope.StreamId;
+import dev.trustbridge.trust.envelope.VerificationResult.Failure;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The envelope format: JWS flattened JSON serialization, ES256, protected header {@code alg},
+ * {@code typ}, {@code kid} and {@code x5c} or {@code x5t#S256}; payload
+ *
+ * <pre>{@code
+ * {"v":1,"site":…,"gateway":…,"device":…,"epoch":…,"seq":…,"prev":…|null,"time":"…Z",
+ *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"BAD","sourceTime":"…Z","unit":…}]}
+ * }</pre>
+ *
+ * Reading is strict: unknown or duplicate members, wrong types and trailing data are rejected, so
+ * that no two parsers can read one envelope differently.
+ */
+public final class EnvelopeFormat {
+
+  /** The {@code typ} of every envelope. */
+  static final String TYPE = "tb-envelope+jws";
+
+  static final Provider BC = BouncyCastleProviderSingleton.getInstance();
+
+  private static final long VERSION = 1;
+  private static final int MAX_BYTES = 1 << 20;
+  private static final Set<String> MEMBERS = Set.of("protected", "payload", "signature");
+  private static final Set<String> HEADER_PARAMETERS =
+      Set.of("alg", "typ", "kid", "x5c", "x5t#S256");
+  private static final Set<String> PAYLOAD_FIELDS =
+      Set.of("v", "site", "gateway", "device", "epoch", "seq", "prev", "time", "samples");
+  private static final Set<String> SAMPLE_FIELDS =
+      Set.of("tag", "value", "quality", "sourceTime", "unit");
+  private static final Pattern HASH = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private EnvelopeFormat() {}
+
+  /**
+   * What a payload says.
+   *
+   * @param prev the previous envelope's hash, {@code null} for the first envelope of a stream
+   */
+  public record Payload(
+      StreamId stream,
+      long epoch,
+      long seq,
+      String prev,
+      Instant time,
+      List<EnvelopeSample> samples) {
+    public Payload {
+      Objects.requireNonNull(stream, "stream");
+      Objects.requireNonNull(time, "time");
+      samples = List.copyOf(samples);
+    }
+  }
+
+  /**
+   * A signed envelope.
+   *
+   * @param bytes the flattened JWS, UTF-8
+   * @param hash base64url SHA-256 of the signing input
+   */
+  public record Signed(byte[] bytes, String hash) {}
+
+  /**
+   * An envelope taken apart, nothing verified yet.
+   *
+   * @param x5c the embedded chain, empty when the header names it by thumbprint
+   */
+  record Parsed(
+      JWSHeader header,
+      String kid,
+      List<Base64> x5c,
+      byte[] payload,
+      String signingInput,
+      Base64URL signature) {}
+
+  /** Signs a payload with a session key. */
+  public static Signed sign(SessionKey key, ChainMode mode, Payload payload) {
+    return sign(key, mode, writePayload(payload));
+  }
+
+  /** Signs payload bytes as they are, well-formed or not. */
+  public static Signed sign(SessionKey key, ChainMode mode, byte[] payload) {
+    JWSObjectJSON jws = new JWSObjectJSON(new com.nimbusds.jose.Payload(payload));
+    try {
+      jws.sign(key.header(mode), key.signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("session key " + key + " cannot sign", e);
+    }
+    Map<String, Object> flattened = jws.toFlattenedJSONObject();
+    String signingInput = flattened.get("protected") + "." + flattened.get("payload");
+    return new Signed(
+        JSONObjectUtils.toJSONString(flattened).getBytes(StandardCharsets.UTF_8),
+        hash(signingInput));
+  }
+
+  /** Base64url SHA-256 of the ASCII signing input: an envelope's hash. */
+  static String hash(String signingInput) {
+    return Base64URL.encode(sha256(signingInput.getBytes(StandardCharsets.US_ASCII))).toString();
+  }
+
+  /** Base64url SHA-256 of the certificate's DER: {@code kid} and {@code x5t#S256}. */
+  static Base64URL thumbprint(X509Certificate certificate) {
+    try {
+      return Base64URL.encode(sha256(certificate.getEncoded()));
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException(
+          "cannot encode " + certificate.getSubjectX500Principal(), e);
+    }
+  }
+
+  static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Takes an envelope apart and checks its header. */
+  static Parsed parse(byte[] envelope) throws Rejection {
+    if (envelope.length > MAX_BYTES) {
+      throw malformed("envelope of " + envelope.length + " bytes, more than " + MAX_BYTES);
+    }
+    JWSObjectJSON jws;
+    try {
+      Map<String, Object> members =
+          JSONObjectUtils.parse(new String(envelope, StandardCharsets.UTF_8));
+      if (!members.keySet().equals(MEMBERS)) {
+        throw malformed(
+            "members "
+                + members.keySet()
+                + " are not those of a flattened JWS with protected header only "
+                + MEMBERS);
+      }
+      jws = JWSObjectJSON.parse(members);
+    } catch (ParseException e) {
+      throw malformed("not a flattened JWS: " + e.getMessage());
+    }
+    JWSObjectJSON.Signature signature = jws.getSignatures().get(0);
+    JWSHeader header = signature.getHeader();
+    if (!HEADER_PARAMETERS.containsAll(header.getIncludedParams())) {
+      throw malformed(
+          "header parameters " + header.getIncludedParams() + " beyond " + HEADER_PARAMETERS);
+    }
+    if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+      throw malformed("alg " + header.getAlgorithm() + " is not ES256");
+    }
+    if (!new JOSEObjectType(TYPE).equals(header.getType())) {
+      throw malformed("typ " + header.getType() + " is not " + TYPE);
+    }
+    String kid = header.getKeyID();
+    if (kid == null || !HASH.matcher(kid).matches()) {
+      throw malformed("kid " + kid + " is not a base64url SHA-256 thumbprint");
+    }
+    List<Base64> x5c = header.getX509CertChain();
+    Base64URL x5t = header.getX509CertSHA256Thumbprint();
+    if ((x5c == null) == (x5t == null)) {
+      throw malformed("the header must carry either x5c or x5t#S256");
+    }
+    if (x5t != null && !kid.equals(x5t.toString())) {
+      throw malformed("kid " + kid + " differs from x5t#S256 " + x5t);
+    }
+    if (x5c != null) {
+      if (x5c.isEmpty()) {
+        throw malformed("x5c is empty");
+      }
+      String first = Base64URL.encode(sha256(x5c.get(0).decode())).toString();
+      if (!kid.equals(first)) {
+        throw malformed("kid " + kid + " is not the thumbprint of x5c[0], " + first);
+      }
+    }
+    return new Parsed(
+        header,
+        kid,
+        x5c == null ? List.of() : List.copyOf(x5c),
+        jws.getPayload().toBytes(),
+        header.toBase64URL() + "." + jws.getPayload().toBase64URL(),
+        signature.getSignature());
+  }
+
+  static byte[] writePayload(Payload payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 128 * payload.samples().size());
+    try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeNumberField("v", VERSION);
+      json.writeStringField("site", payload.stream().site());
+      json.writeStringField("gateway", payload.stream().gateway());
+      json.writeStringField("device", payload.stream().device());
+      json.writeNumberField("epoch", payload.epoch());
+      json.writeNumberField("seq", payload.seq());
+      json.writeStringField("prev", payload.prev());
+      json.writeStringField("time", payload.time().toString());
+      json.writeArrayFieldStart("samples");
+      for (EnvelopeSample sample : payload.samples()) {
+        json.writeStartObject();
+        json.writeStringField("tag", sample.tag());
+        json.writeFieldName("value");
+        if (sample.value() instanceof Boolean flag) {
+          json.writeBoolean(flag);
+        } else if (sample.value() instanceof Long number) {
+          json.writeNumber(number);
+        } else if (sample.value() instanceof Double number) {
+          json.writeNumber(number);
+        } else {
+          json.writeNull();
+        }
+        json.writeStringField("quality", sample.quality());
+        json.writeStringField("sourceTime", sample.sourceTime().toString());
+        json.writeStringField("unit", sample.unit());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a payload to memory", e);
+    }
+    return out.toByteArray();
+  }
+
+  static Payload readPayload(byte[] payload) throws Rejection {
+    JsonNode root;
+    try {
+      root = JSON.readTree(payload);
+    } catch (IOException e) {
+      throw malformed("payload is not JSON: " + e.getMessage());
+    }
+    requireFields(root, PAYLOAD_FIELDS, "payload");
+    if (!root.get("v").isIntegralNumber() || root.get("v").asLong() != VERSION) {
+      throw malformed("payload version " + root.get("v") + " is not " + VERSION);
+    }
+    long seq = positive(root, "seq");
+    JsonNode prevNode = root.get("prev");
+    String prev = null;
+    if (!prevNode.isNull()) {
+      prev = text(root, "prev");
+      if (!HASH.matcher(prev).matches()) {
+        throw malformed("prev " + prev + " is not a base64url SHA-256");
+      }
+    }
+    if ((prev == null) != (seq == 1)) {
+      throw malformed("prev must be null exactly for seq 1, seq is " + seq);
+    }
+    List<EnvelopeSample> samples = new ArrayList<>();
+    JsonNode array = root.get("samples");
+    if (!array.isArray()) {
+      throw malformed("samples is not an array");
+    }
+    for (JsonNode node : array) {
+      samples.add(sample(node, samples.size()));
+    }
+    return new Payload(
+        new StreamId(text(root, "site"), text(root, "gateway"), text(root, "device")),
+        positive(root, "epoch"),
+        seq,
+        prev,
+        instant(root, "time"),
+        samples);
+  }
+
+  private static EnvelopeSample sample(JsonNode node, int index) throws Rejection {
+    String where = "samples[" + index + "]";
+    requireFields(node, SAMPLE_FIELDS, where);
+    JsonNode value = node.get("value");
+    Object decoded;
+    if (value.isNull()) {
+      decoded = null;
+    } else if (value.isBoolean()) {
+      decoded = value.booleanValue();
+    } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+      decoded = value.longValue();
+    } else if (value.isFloatingPointNumber()) {
+      decoded = value.doubleValue();
+    } else {
+      throw malformed(
+          where + ".value " + value + " is not a boolean, 64-bit integer, number or null");
+    }
+    JsonNode unit = node.get("unit");
+    if (!unit.isTextual()) {
+      throw malformed(where + ".unit is not a string");
+    }
+    try {
+      return new EnvelopeSample(
+          text(node, "tag"),
+          decoded,
+          text(node, "quality"),
+          instant(node, "sourceTime"),
+          unit.textValue());
+    } catch (IllegalArgumentException e) {
+      throw malformed(where + ": " + e.getMessage());
+    }
+  }
+
+  private static void requireFields(JsonNode node, Set<String> fields, String where)
+      throws Rejection {
+    if (!node.isObject()) {
+      throw malformed(where + " is not a JSON object");
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!fields.contains(name)) {
+        throw malformed(where + " has an unknown member '" + name + "'");
+      }
+    }
+    if (node.size() != fields.size()) {
+      throw malformed(where + " lacks members of " + fields);
+    }
+  }
+
+  private static String text(JsonNode node, String field) throws Rejection {
+    JsonNode value = node.get(field);
+    if (!value.isTextual() || value.textValue().isEmpty()) {
+      throw malformed(field + " is not a non-empty string");
+    }
+    return value.textValue();
+  }
+
+  private static long positive(JsonNode node, String field) throws Rejection {
+    JsonNode value = node.get(field);
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+      throw malformed(field + " " + value + " is not a positive 64-bit integer");
+    }
+    return value.longValue();
+  }
+
+  private static Instant instant(JsonNode node, String field) throws Rejection {
+    String text = text(node, field);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw malformed(field + " '" + text + "' is not an ISO-8601 UTC time");
+    }
+  }
+
+  private static Rejection malformed(String detail) {
+    return new Rejection(Failure.MALFORMED, detail);
+  }
+}

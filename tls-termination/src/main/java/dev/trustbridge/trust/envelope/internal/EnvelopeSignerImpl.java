@@ -1,0 +1,164 @@
+package dev.trustbridge.trust.envelope.internal;
+
+import dev.trustbridge.trust.envelope.ChainMode;
+import dev.trustbridge.trust.envelope.Envelope;
+import dev.trustbridge.trust.envelope.EnvelopeException;
+import dev.trustbridge.trust.envelope.EnvelopeException.Reason;
+import dev.trustbridge.trust.envelope.EnvelopeSample;
+import dev.trustbridge.trust.envelope.EnvelopeSigner;
+import dev.trustbridge.trust.envelope.SessionKeys;
+import dev.trustbridge.trust.envelope.StreamId;
+import dev.trustbridge.trust.envelope.StreamStateStore;
+import dev.trustbridge.trust.envelope.StreamStateStore.Position;
+import dev.trustbridge.trust.envelope.StreamStateStore.State;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs envelopes, one device at a time per device, and commits stream positions to the store in
+ * groups: whichever signing thread writes stores every position advanced so far, so parallel
+ * devices share fsyncs instead of queueing one each.
+ */
+public final class EnvelopeSignerImpl implements EnvelopeSigner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnvelopeSignerImpl.class);
+  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private final SessionKeysImpl keys;
+  private final StreamStateStore store;
+  private final ChainMode mode;
+  private final long epoch;
+  private final Map<String, DeviceStream> devices = new ConcurrentHashMap<>();
+
+  private final Object positionsLock = new Object();
+  // guarded by positionsLock
+  private final Map<String, Position> positions;
+  private long version;
+
+  private final Object writeLock = new Object();
+  // guarded by writeLock
+  private long durableVersion;
+
+  /** The position of one device, guarded by its own monitor while an envelope is signed. */
+  private static final class DeviceStream {
+    private Position last;
+
+    DeviceStream(Position last) {
+      this.last = last;
+    }
+  }
+
+  private EnvelopeSignerImpl(
+      SessionKeysImpl keys,
+      StreamStateStore store,
+      ChainMode mode,
+      long epoch,
+      Map<String, Position> positions) {
+    this.keys = keys;
+    this.store = store;
+    this.mode = mode;
+    this.epoch = epoch;
+    this.positions = new HashMap<>(positions);
+  }
+
+  /** See {@link EnvelopeSigner#open}. */
+  public static EnvelopeSignerImpl open(
+      SessionKeys sessionKeys, StreamStateStore store, ChainMode mode) throws EnvelopeException {
+    SessionKeysImpl keys = SessionKeysImpl.of(sessionKeys);
+    Optional<State> loaded = store.load();
+    if (loaded.isPresent()
+        && !(loaded.get().site().equals(keys.site())
+            && loaded.get().gateway().equals(keys.gateway()))) {
+      throw new EnvelopeException(
+          Reason.STATE_STORE,
+          "stream state in "
+              + store
+              + " belongs to gateway "
+              + loaded.get().gateway()
+              + " of site "
+              + loaded.get().site()
+              + ", not to "
+              + keys.gateway()
+              + " of "
+              + keys.site());
+    }
+    long epoch = loaded.map(State::epoch).orElse(0L) + 1;
+    Map<String, Position> positions = loaded.map(State::streams).orElse(Map.of());
+    store.save(new State(keys.site(), keys.gateway(), epoch, positions));
+    LOG.info(
+        "envelope signer opened gateway={} site={} epoch={} streams={} chainMode={} store={}",
+        keys.gateway(),
+        keys.site(),
+        epoch,
+        positions.size(),
+        mode,
+        store);
+    return new EnvelopeSignerImpl(keys, store, mode, epoch, positions);
+  }
+
+  @Override
+  public long epoch() {
+    return epoch;
+  }
+
+  @Override
+  public Envelope sign(String device, List<EnvelopeSample> samples) throws EnvelopeException {
+    if (device == null || !DEVICE.matcher(device).matches()) {
+      throw new IllegalArgumentException(
+          "device id '" + device + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    List<EnvelopeSample> copy = List.copyOf(samples);
+    DeviceStream stream = devices.computeIfAbsent(device, this::loadedStream);
+    synchronized (stream) {
+      Instant time = keys.clock().instant();
+      SessionKey key = keys.current(time);
+      long seq = stream.last == null ? 1 : stream.last.seq() + 1;
+      StreamId id = new StreamId(keys.site(), keys.gateway(), device);
+      EnvelopeFormat.Signed signed =
+          EnvelopeFormat.sign(
+              key,
+              mode,
+              new EnvelopeFormat.Payload(
+                  id, epoch, seq, stream.last == null ? null : stream.last.hash(), time, copy));
+      Position next = new Position(seq, signed.hash());
+      // the number is used up even if it cannot be stored: reusing it could fork the stream
+      stream.last = next;
+      commit(device, next);
+      return new Envelope(signed.bytes(), id, epoch, seq, signed.hash(), time);
+    }
+  }
+
+  private DeviceStream loadedStream(String device) {
+    synchronized (positionsLock) {
+      return new DeviceStream(positions.get(device));
+    }
+  }
+
+  private void commit(String device, Position position) throws EnvelopeException {
+    long mine;
+    synchronized (positionsLock) {
+      positions.put(device, position);
+      mine = ++version;
+    }
+    synchronized (writeLock) {
+      if (durableVersion >= mine) {
+        return;
+      }
+      State snapshot;
+      long snapshotVersion;
+      synchronized (positionsLock) {
+        snapshot = new State(keys.site(), keys.gateway(), epoch, positions);
+        snapshotVersion = version;
+      }
+      store.save(snapshot);
+      durableVersion = snapshotVersion;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.trustbridge.trust.envelope.internal;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.util.Base64URL;
+import dev.trustbridge.trust.envelope.ChainMode;
+import java.security.KeyPair;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A session key in memory with its chain, and the two protected headers it signs under. The private
+ * key never leaves this object.
+ */
+public final class SessionKey {
+
+  private final long number;
+  private final List<X509Certificate> chain;
+  private final String kid;
+  private final Instant renewAt;
+  private final ECDSASigner signer;
+  private final JWSHeader embedded;
+  private final JWSHeader published;
+
+  /**
+   * @param pair the key pair; its public key is the first certificate's
+   * @param chain the session certificate, then the chain of its issuer
+   * @param renewAt when a successor should be certified
+   */
+  public SessionKey(long number, KeyPair pair, List<X509Certificate> chain, Instant renewAt) {
+    this.number = number;
+    this.chain = List.copyOf(chain);
+    this.renewAt = renewAt;
+    Base64URL thumbprint = EnvelopeFormat.thumbprint(chain.get(0));
+    this.kid = thumbprint.toString();
+    try {
+      this.signer = new ECDSASigner((ECPrivateKey) pair.getPrivate());
+      signer.getJCAContext().setProvider(EnvelopeFormat.BC);
+      List<Base64> x5c = new ArrayList<>();
+      for (X509Certificate certificate : chain) {
+        x5c.add(Base64.encode(certificate.getEncoded()));
+      }
+      JWSHeader.Builder base =
+          new JWSHeader.Builder(JWSAlgorithm.ES256)
+              .type(new JOSEObjectType(EnvelopeFormat.TYPE))
+              .keyID(kid);
+      // parsed back so that the header's base64url form is computed once, not per envelope
+      this.embedded =
+          JWSHeader.parse(
+              new JWSHeader.Builder(base.build()).x509CertChain(x5c).build().toBase64URL());
+      this.published =
+          JWSHeader.parse(
+              new JWSHeader.Builder(base.build())
+                  .x509CertSHA256Thumbprint(thumbprint)
+                  .build()
+                  .toBase64URL());
+    } catch (JOSEException | CertificateEncodingException | ParseException e) {
+      throw new IllegalStateException("cannot prepare session key " + number, e);
+    }
+  }
+
+  /** The session certificate. */
+  X509Certificate certificate() {
+    return chain.get(0);
+  }
+
+  List<X509Certificate> chain() {
+    return chain;
+  }
+
+  /** The base64url SHA-256 thumbprint of the session certificate. */
+  String kid() {
+    return kid;
+  }
+
+  Instant notBefore() {
+    return certificate().getNotBefore().toInstant();
+  }
+
+  Instant notAfter() {
+    return certificate().getNotAfter().toInstant();
+  }
+
+  Instant renewAt() {
+    return renewAt;
+  }
+
+  JWSHeader header(ChainMode mode) {
+    return mode == ChainMode.EMBEDDED ? embedded : published;
+  }
+
+  JWSSigner signer() {
+    return signer;
+  }
+
+  @Override
+  public String toString() {
+    return "SessionKey[" + number + ", kid=" + kid + ", notAfter=" + notAfter() + "]";
+  }
+}
