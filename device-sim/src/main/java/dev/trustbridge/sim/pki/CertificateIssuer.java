@@ -41,7 +41,11 @@ final class CertificateIssuer {
 
   private final SecureRandom random = new SecureRandom();
 
-  /** A new key with a self-signed CA certificate: basic constraints CA, keyCertSign and cRLSign. */
+  /**
+   * A new key with a self-signed CA certificate: basic constraints CA without a path length limit,
+   * because gateway identities below it are CAs for their session certificates; keyCertSign and
+   * cRLSign.
+   */
   KeyAndCertificate createCa(String commonName, Instant now) {
     KeyPair keys = generateKeyPair();
     X500Name subject = name(commonName);
@@ -53,7 +57,7 @@ final class CertificateIssuer {
                   keys.getPublic(),
                   backdated(now),
                   backdated(now).plus(CA_VALIDITY))
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
               .addExtension(
                   Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
               .addExtension(
@@ -89,6 +93,7 @@ final class CertificateIssuer {
             ca,
             notBefore,
             notAfter,
+            Profile.END_ENTITY,
             KeyPurposeId.id_kp_serverAuth,
             alternativeNames));
   }
@@ -100,6 +105,43 @@ final class CertificateIssuer {
         keys.getPrivate(), certifyClient(name(commonName), keys.getPublic(), ca, now));
   }
 
+  /**
+   * A gateway identity certificate: TLS client (clientAuth, digitalSignature) and issuer of the
+   * gateway's own short-lived session certificates (CA with path length 0, keyCertSign).
+   */
+  X509Certificate certifyGatewayIdentity(
+      X500Name subject, PublicKey key, KeyAndCertificate ca, Instant now) {
+    return certify(
+        subject,
+        key,
+        ca,
+        backdated(now),
+        backdated(now).plus(LEAF_VALIDITY),
+        Profile.GATEWAY_IDENTITY,
+        KeyPurposeId.id_kp_clientAuth);
+  }
+
+  /** A new key with a gateway identity certificate, see {@link #certifyGatewayIdentity}. */
+  KeyAndCertificate issueGatewayIdentity(X500Name subject, KeyAndCertificate ca, Instant now) {
+    KeyPair keys = generateKeyPair();
+    return new KeyAndCertificate(
+        keys.getPrivate(), certifyGatewayIdentity(subject, keys.getPublic(), ca, now));
+  }
+
+  /** What a certificate may do besides its extended key usage. */
+  private enum Profile {
+    END_ENTITY(new BasicConstraints(false), KeyUsage.digitalSignature),
+    GATEWAY_IDENTITY(new BasicConstraints(0), KeyUsage.digitalSignature | KeyUsage.keyCertSign);
+
+    final BasicConstraints constraints;
+    final int keyUsage;
+
+    Profile(BasicConstraints constraints, int keyUsage) {
+      this.constraints = constraints;
+      this.keyUsage = keyUsage;
+    }
+  }
+
   /** A client certificate for a key held elsewhere, e.g. in a token that sent a CSR. */
   X509Certificate certifyClient(
       X500Name subject, PublicKey key, KeyAndCertificate ca, Instant now) {
@@ -109,6 +151,7 @@ final class CertificateIssuer {
         ca,
         backdated(now),
         backdated(now).plus(LEAF_VALIDITY),
+        Profile.END_ENTITY,
         KeyPurposeId.id_kp_clientAuth);
   }
 
@@ -118,6 +161,7 @@ final class CertificateIssuer {
       KeyAndCertificate ca,
       Instant notBefore,
       Instant notAfter,
+      Profile profile,
       KeyPurposeId purpose,
       GeneralName... alternativeNames) {
     X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
@@ -125,8 +169,8 @@ final class CertificateIssuer {
       JcaX509ExtensionUtils utils = extensionUtils();
       X509v3CertificateBuilder builder =
           builder(issuer, subject, key, notBefore, notAfter)
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.basicConstraints, true, profile.constraints)
+              .addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage))
               .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
               .addExtension(
                   Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key))

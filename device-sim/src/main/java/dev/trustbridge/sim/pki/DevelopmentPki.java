@@ -37,6 +37,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -70,6 +73,7 @@ public final class DevelopmentPki {
 
   private static final String CA = "ca";
   private static final String BROKER = "broker";
+  private static final String IDENTITY_PREFIX = "identity-";
   private static final String TRUSTSTORE = "truststore";
   private static final String PASSWORD_FILE = "keystore-password";
   private static final String LOCK_FILE = ".lock";
@@ -92,7 +96,10 @@ public final class DevelopmentPki {
     this.directory = directory;
     this.clock = clock;
     this.password = readOrCreatePassword();
-    this.ca = loadUsable(CA, X509Certificate::getPublicKey).orElseGet(this::createCa);
+    this.ca =
+        loadUsable(CA, X509Certificate::getPublicKey)
+            .filter(DevelopmentPki::allowsGatewayIdentities)
+            .orElseGet(this::createCa);
     writePemIfChanged(caCertificateFile(), ca.certificate());
     writeTrustStoreIfChanged();
     this.broker =
@@ -189,6 +196,57 @@ public final class DevelopmentPki {
   }
 
   /**
+   * The development identity of gateway {@code gatewayId} at {@code site}: a key with a gateway
+   * identity certificate ({@code CN=<gatewayId>, OU=<site>}; clientAuth, and CA with path length 0
+   * so that it can certify its session keys), in {@code identity-<gatewayId>.p12} under that alias.
+   */
+  public IssuedCertificate gatewayIdentity(String gatewayId, String site) {
+    String name = IDENTITY_PREFIX + gatewayId;
+    requireName(name, "gateway identity");
+    X500Name subject = gatewaySubject(gatewayId, site);
+    return locked(
+        directory, () -> ensureIssued(name, now -> issuer.issueGatewayIdentity(subject, ca, now)));
+  }
+
+  /**
+   * Issues a gateway identity certificate (see {@link #gatewayIdentity}) for the key of a PKCS#10
+   * request, e.g. a key generated inside a TPM, after checking the request's signature. The
+   * request's subject is used as it is.
+   *
+   * @return the chain: the new certificate, then the CA certificate
+   * @throws IllegalArgumentException if the request's signature does not verify
+   */
+  public List<X509Certificate> signGatewayRequest(PKCS10CertificationRequest request) {
+    PublicKey key = verifiedKey(request);
+    X509Certificate leaf =
+        issuer.certifyGatewayIdentity(request.getSubject(), key, ca, clock.instant());
+    log.info(
+        "development gateway identity issued from a request subject={} notAfter={}",
+        leaf.getSubjectX500Principal(),
+        leaf.getNotAfter().toInstant());
+    return List.of(leaf, ca.certificate());
+  }
+
+  private static X500Name gatewaySubject(String gatewayId, String site) {
+    // most significant RDN first, so that it prints as "CN=…, OU=…, O=…"
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, "TrustBridge development")
+        .addRDN(BCStyle.OU, site)
+        .addRDN(BCStyle.CN, gatewayId)
+        .build();
+  }
+
+  private static boolean allowsGatewayIdentities(KeyAndCertificate ca) {
+    // a CA with path length 0, as earlier versions made it, cannot have gateway identities (CAs)
+    // below
+    boolean allows = ca.certificate().getBasicConstraints() == Integer.MAX_VALUE;
+    if (!allows) {
+      log.info("development CA limits its path length, renewing it for gateway identities");
+    }
+    return allows;
+  }
+
+  /**
    * Issues a client certificate (clientAuth) for the key of a PKCS#10 request, e.g. a gateway key
    * generated inside a token, after checking the request's signature.
    *
@@ -196,9 +254,19 @@ public final class DevelopmentPki {
    * @throws IllegalArgumentException if the request's signature does not verify
    */
   public List<X509Certificate> signClientRequest(PKCS10CertificationRequest request) {
-    JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
+    PublicKey key = verifiedKey(request);
+    X509Certificate leaf = issuer.certifyClient(request.getSubject(), key, ca, clock.instant());
+    log.info(
+        "development certificate issued from a request subject={} notAfter={}",
+        leaf.getSubjectX500Principal(),
+        leaf.getNotAfter().toInstant());
+    return List.of(leaf, ca.certificate());
+  }
+
+  /** The request's public key, once its signature proves that the requester holds the key. */
+  private static PublicKey verifiedKey(PKCS10CertificationRequest request) {
     try {
-      PublicKey key = jca.getPublicKey();
+      PublicKey key = new JcaPKCS10CertificationRequest(request).getPublicKey();
       if (!request.isSignatureValid(
           new JcaContentVerifierProviderBuilder()
               .setProvider(new BouncyCastleProvider())
@@ -206,12 +274,7 @@ public final class DevelopmentPki {
         throw new IllegalArgumentException(
             "the request of " + request.getSubject() + " is not signed by its key");
       }
-      X509Certificate leaf = issuer.certifyClient(request.getSubject(), key, ca, clock.instant());
-      log.info(
-          "development certificate issued from a request subject={} notAfter={}",
-          leaf.getSubjectX500Principal(),
-          leaf.getNotAfter().toInstant());
-      return List.of(leaf, ca.certificate());
+      return key;
     } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
       throw new IllegalArgumentException("cannot read the request of " + request.getSubject(), e);
     }
