@@ -6,14 +6,19 @@ import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
+import dev.trustbridge.trust.envelope.ChainMode;
+import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.Vaults;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +30,17 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final String CERTS_TOPIC = "tb/v1/{site}/{gateway}/$certs";
 
   private final GatewayConfig config;
   private final Vault vault;
+  private final GatewaySigning signing;
   private final Main main;
 
-  private Gateway(GatewayConfig config, Vault vault, Identity identity) {
+  private Gateway(GatewayConfig config, Vault vault, Identity identity, GatewaySigning signing) {
     this.config = config;
     this.vault = vault;
+    this.signing = signing;
     this.main = new Main();
     main.configure()
         .withName("trustbridge-" + config.gatewayId())
@@ -48,11 +56,44 @@ public final class Gateway implements AutoCloseable {
     MqttComponent mqtt = new MqttComponent();
     mqtt.setSiteId(config.site());
     mqtt.setGatewayId(config.gatewayId());
+    mqtt.getConfiguration().setEncoder(signing.encoder());
     mqtt.setUplinks(
         config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
     main.bind("mqtt", mqtt);
     main.configure().health().withEnabled(true);
     main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
+    if (config.envelopes().chainMode() == ChainMode.PUBLISHED) {
+      main.addMainListener(
+          new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+              publishChains(started.getCamelContext());
+              signing.sessionKeys().onRotation(chain -> publishChains(started.getCamelContext()));
+            }
+          });
+    }
+  }
+
+  /**
+   * Publishes the session certificate chains retained on every uplink, so that verifiers can check
+   * envelopes that carry only a thumbprint.
+   */
+  private void publishChains(CamelContext camel) {
+    byte[] document = signing.sessionKeys().chainsDocument();
+    for (UplinkSettings uplink : config.uplinks()) {
+      camel
+          .createProducerTemplate()
+          .asyncSendBody("mqtt:" + uplink.id() + "?retain=true&topic=" + CERTS_TOPIC, document)
+          .whenComplete(
+              (result, error) -> {
+                if (error != null) {
+                  LOG.warn(
+                      "session chains not published uplink={} error={}",
+                      uplink.id(),
+                      error.toString());
+                }
+              });
+    }
   }
 
   private static UplinkSettings withIdentity(UplinkSettings uplink, Identity identity) {
@@ -67,7 +108,7 @@ public final class Gateway implements AutoCloseable {
     try {
       gateway.main.start();
     } catch (Exception e) {
-      gateway.vault.close();
+      gateway.close();
       throw e;
     }
     return gateway;
@@ -79,7 +120,7 @@ public final class Gateway implements AutoCloseable {
     try {
       gateway.main.run();
     } finally {
-      gateway.vault.close();
+      gateway.close();
     }
   }
 
@@ -87,7 +128,8 @@ public final class Gateway implements AutoCloseable {
    * Opens the identity key before anything connects; a vault that cannot be opened, a missing key
    * or, in production, a key without a CA-issued certificate stops the start.
    */
-  private static Gateway open(GatewayConfig config) throws VaultException {
+  private static Gateway open(GatewayConfig config)
+      throws VaultException, EnvelopeException, IOException {
     logStart(config);
     Vault vault = Vaults.open(config.identity().key().vault());
     config.identity().key().vault().clear();
@@ -112,8 +154,8 @@ public final class Gateway implements AutoCloseable {
         LOG.warn(
             "gateway identity is not enrolled: brokers will refuse its self-signed certificate");
       }
-      return new Gateway(config, vault, identity);
-    } catch (VaultException | RuntimeException e) {
+      return new Gateway(config, vault, identity, GatewaySigning.start(config, identity));
+    } catch (VaultException | EnvelopeException | IOException | RuntimeException e) {
       vault.close();
       throw e;
     }
@@ -139,10 +181,11 @@ public final class Gateway implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       main.stop();
     } finally {
+      signing.close();
       vault.close();
     }
   }

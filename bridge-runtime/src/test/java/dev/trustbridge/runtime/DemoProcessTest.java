@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoProcessTest {
 
+  private static final Pattern VERIFIED_GOOD = Pattern.compile("\\sGOOD\\s+verified #\\d+$");
+
   @TempDir Path workDirectory;
 
   @Test
-  void demo_showsGoodValuesOfEveryDevice_thenStopsOnSigterm() throws Exception {
+  void demo_showsVerifiedGoodValuesOfEveryDevice_thenStopsOnSigterm() throws Exception {
     Process demo =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -41,14 +44,16 @@ class DemoProcessTest {
         new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while (devicesSeen.size() < 3 && (line = out.readLine()) != null) {
-        String[] columns = line.trim().split("\\s+");
-        if (columns.length >= 4 && line.endsWith("GOOD")) {
-          devicesSeen.add(columns[1]);
+        // time, device, tag, value, unit, quality, "verified #<seq>": only verified envelopes count
+        if (VERIFIED_GOOD.matcher(line).find()) {
+          devicesSeen.add(line.trim().split("\\s+")[1]);
         }
       }
       Duration untilValues = Duration.ofNanos(System.nanoTime() - started);
       System.out.println(
-          "demo showed GOOD values of every device after " + untilValues.toMillis() + " ms");
+          "demo showed verified GOOD values of every device after "
+              + untilValues.toMillis()
+              + " ms");
       assertThat(devicesSeen).containsExactlyInAnyOrder("boiler-1", "pump-1", "energy-meter-1");
 
       demo.destroy();

@@ -2,7 +2,6 @@ package dev.trustbridge.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
@@ -17,9 +16,14 @@ import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.modbus.SimulatedDevice;
 import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.trust.envelope.EnvelopeContent;
+import dev.trustbridge.trust.envelope.EnvelopeSample;
+import dev.trustbridge.trust.envelope.EnvelopeVerifier;
+import dev.trustbridge.trust.envelope.VerificationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +92,7 @@ abstract class GatewayIntegrationTest {
   private final DevelopmentPki pki;
   private Gateway gateway;
   private Mqtt5BlockingClient observer;
+  private EnvelopeVerifier verifier;
 
   GatewayIntegrationTest(EmbeddedBroker broker, DevelopmentPki pki) {
     this.broker = broker;
@@ -143,6 +148,7 @@ abstract class GatewayIntegrationTest {
     environment.put("CA", pki.caCertificateFile().toString());
 
     observer = observer();
+    verifier = EnvelopeVerifier.create(List.of(pki.caCertificate()));
     gateway = Gateway.start(new ConfigLoader(environment).load(configDirectory));
   }
 
@@ -157,30 +163,41 @@ abstract class GatewayIntegrationTest {
   }
 
   @Test
-  void telemetry_arrivesOnDeviceTopics_withExactValues() throws Exception {
+  void telemetry_arrivesAsVerifiedEnvelopes_withExactValues() throws Exception {
     try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/+/telemetry")) {
-      Map<String, JsonNode> byDevice = new HashMap<>();
+      Map<String, EnvelopeContent> byDevice = new HashMap<>();
       while (byDevice.size() < 2) {
         Mqtt5Publish publish = next(publishes);
-        assertThat(publish.getContentType().map(Object::toString)).contains("application/json");
-        JsonNode batch = JSON.readTree(publish.getPayloadAsBytes());
-        String device = batch.get("deviceId").asText();
+        assertThat(publish.getContentType().map(Object::toString))
+            .contains("application/jose+json");
+        EnvelopeContent envelope = verified(publish);
+        String device = envelope.stream().device();
         assertThat(publish.getTopic().toString())
             .isEqualTo("tb/v1/it-site/it-gw/" + device + "/telemetry");
-        byDevice.putIfAbsent(device, batch);
+        assertThat(envelope.stream().site()).isEqualTo("it-site");
+        assertThat(envelope.stream().gateway()).isEqualTo("it-gw");
+        byDevice.putIfAbsent(device, envelope);
       }
 
-      JsonNode line1 = byDevice.get("line-1");
-      assertThat(sample(line1, "temperature").get("value").doubleValue()).isEqualTo(21.5);
-      assertThat(sample(line1, "temperature").get("unit").asText()).isEqualTo("degC");
-      assertThat(sample(line1, "pressure").get("value").doubleValue()).isEqualTo(21.5);
-      assertThat(sample(line1, "speed").get("value").longValue()).isEqualTo(1450);
-      assertThat(sample(line1, "running").get("value").booleanValue()).isTrue();
-      for (JsonNode sample : line1.get("samples")) {
-        assertThat(sample.get("quality").asText()).isEqualTo("GOOD");
-      }
-      assertThat(sample(byDevice.get("line-2"), "energy").get("value").longValue())
-          .isEqualTo(-100000);
+      EnvelopeContent line1 = byDevice.get("line-1");
+      assertThat(sample(line1, "temperature").value()).isEqualTo(21.5);
+      assertThat(sample(line1, "temperature").unit()).isEqualTo("degC");
+      assertThat(sample(line1, "pressure").value()).isEqualTo(21.5);
+      assertThat(sample(line1, "speed").value()).isEqualTo(1450L);
+      assertThat(sample(line1, "running").value()).isEqualTo(true);
+      assertThat(line1.samples()).allMatch(sample -> sample.quality().equals("GOOD"));
+      assertThat(sample(byDevice.get("line-2"), "energy").value()).isEqualTo(-100000L);
+    }
+  }
+
+  @Test
+  void consecutiveEnvelopes_ofOneDevice_formAnUnbrokenChain() throws Exception {
+    try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/line-1/telemetry")) {
+      EnvelopeContent first = verified(next(publishes));
+      EnvelopeContent second = verified(next(publishes));
+
+      assertThat(second.seq()).isEqualTo(first.seq() + 1);
+      assertThat(second.prev()).contains(first.hash());
     }
   }
 
@@ -222,39 +239,40 @@ abstract class GatewayIntegrationTest {
   void deviceStoppedThenRestarted_publishesBadThenGoodQuality() throws Exception {
     SimulatedDevice line2 = PLANT.device("line-2");
     try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/line-2/telemetry")) {
-      assertThat(quality(next(publishes))).isEqualTo("GOOD");
+      assertThat(sample(verified(next(publishes)), "energy").quality()).isEqualTo("GOOD");
 
       line2.stop();
-      JsonNode bad = awaitQuality(publishes, "BAD");
-      assertThat(sample(bad, "energy").get("value").isNull()).isTrue();
+      EnvelopeSample bad = awaitQuality(publishes, "BAD");
+      assertThat(bad.value()).isNull();
 
       line2.start();
-      JsonNode good = awaitQuality(publishes, "GOOD");
-      assertThat(sample(good, "energy").get("value").longValue()).isEqualTo(-100000);
+      EnvelopeSample good = awaitQuality(publishes, "GOOD");
+      assertThat(good.value()).isEqualTo(-100000L);
     }
   }
 
-  private static JsonNode awaitQuality(Mqtt5Publishes publishes, String quality) throws Exception {
+  private EnvelopeSample awaitQuality(Mqtt5Publishes publishes, String quality) throws Exception {
     for (int i = 0; i < 100; i++) {
-      JsonNode batch = JSON.readTree(next(publishes).getPayloadAsBytes());
-      if (sample(batch, "energy").get("quality").asText().equals(quality)) {
-        return batch;
+      EnvelopeSample energy = sample(verified(next(publishes)), "energy");
+      if (energy.quality().equals(quality)) {
+        return energy;
       }
     }
-    throw new AssertionError("no " + quality + " sample among 100 messages");
+    throw new AssertionError("no " + quality + " sample among 100 envelopes");
   }
 
-  private static String quality(Mqtt5Publish publish) throws Exception {
-    return sample(JSON.readTree(publish.getPayloadAsBytes()), "energy").get("quality").asText();
+  /** The content of an envelope that the cloud-side verifier accepts, checked against the CA. */
+  private EnvelopeContent verified(Mqtt5Publish publish) {
+    VerificationResult result = verifier.verify(publish.getPayloadAsBytes());
+    assertThat(result).as(String.valueOf(result)).isInstanceOf(VerificationResult.Verified.class);
+    return ((VerificationResult.Verified) result).content();
   }
 
-  private static JsonNode sample(JsonNode batch, String tag) {
-    for (JsonNode sample : batch.get("samples")) {
-      if (sample.get("tag").asText().equals(tag)) {
-        return sample;
-      }
-    }
-    throw new AssertionError("no sample of tag " + tag + " in " + batch);
+  private static EnvelopeSample sample(EnvelopeContent envelope, String tag) {
+    return envelope.samples().stream()
+        .filter(sample -> sample.tag().equals(tag))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no sample of tag " + tag + " in " + envelope));
   }
 
   private static Mqtt5Publish next(Mqtt5Publishes publishes) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.trustbridge.runtime;
 
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.sim.pki.IssuedCertificate;
 
 /** The telemetry path with the gateway's key in a development key store. */
 class SoftwareVaultGatewayTest extends GatewayIntegrationTest {
@@ -12,6 +13,7 @@ class SoftwareVaultGatewayTest extends GatewayIntegrationTest {
 
   @Override
   String securityAndVault(DevelopmentPki pki) {
+    IssuedCertificate identity = pki.gatewayIdentity("it-gw", "it-site");
     return """
         security:
           mode: development
@@ -19,9 +21,9 @@ class SoftwareVaultGatewayTest extends GatewayIntegrationTest {
           type: software
           keyStore: %s
           password: ${file:%s}
-          alias: gateway
+          alias: %s
         """
-        .formatted(pki.clientCertificate("gateway").keyStoreFile(), pki.passwordFile());
+        .formatted(identity.keyStoreFile(), pki.passwordFile(), identity.name());
   }
 
   @Override

@@ -31,7 +31,7 @@ class TpmVaultGatewayTest extends GatewayIntegrationTest {
     try (Vault vault = Vaults.open(new VaultConfig.Pkcs11(token, TokenRig.userPin()))) {
       Identity identity = vault.generateIdentity(alias, "CN=it-gw,OU=it-site");
       identity.installCertificateChain(
-          pki.signClientRequest(identity.createCsr("CN=it-gw,OU=it-site")));
+          pki.signGatewayRequest(identity.createCsr("CN=it-gw,OU=it-site")));
     }
     return """
         security:

@@ -65,6 +65,7 @@ public final class ConfigLoader {
     Set<String> uplinkIds = new HashSet<>();
     List<UplinkSettings> uplinks =
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
+    EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
     root.rejectUnknownKeys();
 
     Set<String> routeIds = new HashSet<>();
@@ -75,7 +76,7 @@ public final class ConfigLoader {
       }
     }
     problems.throwIfAny();
-    return new GatewayConfig(directory, identity, devices, uplinks, routeFiles);
+    return new GatewayConfig(directory, identity, devices, uplinks, envelopes, routeFiles);
   }
 
   /**

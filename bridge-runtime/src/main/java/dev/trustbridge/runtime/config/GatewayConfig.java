@@ -13,6 +13,7 @@ import java.util.List;
  * @param identity who the gateway is and where its key lives
  * @param modbusDevices the registered Modbus TCP devices
  * @param uplinks the cloud broker connections
+ * @param envelopes how what leaves the gateway is signed
  * @param routeFiles the Camel YAML DSL route files, sorted by name
  */
 public record GatewayConfig(
@@ -20,6 +21,7 @@ public record GatewayConfig(
     GatewayIdentity identity,
     List<ModbusDevice> modbusDevices,
     List<UplinkSettings> uplinks,
+    EnvelopeSettings envelopes,
     List<Path> routeFiles) {
 
   public GatewayConfig {

@@ -106,7 +106,6 @@ public final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       DevelopmentPki pki = DevelopmentPki.openOrCreate(workDirectory.resolve("pki"));
-      IssuedCertificate gatewayCertificate = pki.clientCertificate("gateway");
       IssuedCertificate viewerCertificate = pki.clientCertificate("demo-viewer");
 
       ModbusSimulator plant = started(ModbusSimulator.start(Scenario.samplePlant()));
@@ -133,9 +132,10 @@ public final class DemoCommand implements Callable<Integer> {
                   .clientId("demo-viewer")
                   .gatewayStatus(false)
                   .build(),
+              pki.caCertificate(),
               out,
               System.console() != null,
-              banner(plant, broker, configDirectory, gatewayCertificate)));
+              banner(plant, broker, configDirectory, vaultType)));
       started(Gateway.start(config));
       LOG.info("demo running workDir={}", workDirectory.toAbsolutePath());
     } catch (ConfigException | VaultException | ParameterException e) {
@@ -180,7 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
   private String vaultSection(DevelopmentPki pki) throws VaultException, IOException {
     switch (vaultType) {
       case "software":
-        return DemoVault.softwareSection();
+        return DemoVault.softwareSection(pki);
       case "pkcs11":
         if (vaultUri == null || vaultPinFile == null) {
           throw new ParameterException(
@@ -216,10 +216,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String banner(
-      ModbusSimulator plant,
-      EmbeddedBroker broker,
-      Path configDirectory,
-      IssuedCertificate gatewayCertificate) {
+      ModbusSimulator plant, EmbeddedBroker broker, Path configDirectory, String vaultType) {
     StringBuilder banner = new StringBuilder("TrustBridge demo\n");
     plant
         .devices()
@@ -235,9 +232,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "  MQTT broker     %s (TLS, client certificate required)%n", broker.tlsServerUri()))
         .append(
             String.format(
-                "  gateway         %s, certificate %s%n",
-                configDirectory.resolve(ConfigLoader.MAIN_FILE),
-                gatewayCertificate.certificateFile()))
+                "  gateway         %s, identity key in the %s vault%n",
+                configDirectory.resolve(ConfigLoader.MAIN_FILE), vaultType))
         .append("  Ctrl-C stops everything.\n\n")
         .toString();
   }

@@ -1,6 +1,7 @@
 package dev.trustbridge.runtime.demo;
 
 import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.sim.pki.IssuedCertificate;
 import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Pkcs11Uri;
 import dev.trustbridge.trust.vault.Vault;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,20 +24,24 @@ import org.slf4j.LoggerFactory;
 final class DemoVault {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoVault.class);
-  private static final String SUBJECT = "CN=demo-gw,OU=demo-plant";
+  private static final String GATEWAY = "demo-gw";
+  private static final String SITE = "demo-plant";
+  private static final String SUBJECT = "CN=" + GATEWAY + ",OU=" + SITE;
   private static final String TOKEN_ALIAS = "trustbridge-demo";
 
   private DemoVault() {}
 
-  /** The {@code vault} section for the development key store of the demo PKI. */
-  static String softwareSection() {
+  /** The {@code vault} section for the demo gateway's development identity from the demo PKI. */
+  static String softwareSection(DevelopmentPki pki) {
+    IssuedCertificate identity = pki.gatewayIdentity(GATEWAY, SITE);
     return """
         vault:
           type: software
-          keyStore: ../pki/gateway.p12
+          keyStore: ../pki/%s
           password: ${file:../pki/keystore-password}
-          alias: gateway
-        """;
+          alias: %s
+        """
+        .formatted(identity.keyStoreFile().getFileName(), identity.name());
   }
 
   /**
@@ -53,7 +59,7 @@ final class DemoVault {
               ? vault.identity(alias)
               : vault.generateIdentity(alias, SUBJECT);
       if (!certifiedBy(identity, pki)) {
-        identity.installCertificateChain(pki.signClientRequest(identity.createCsr(SUBJECT)));
+        identity.installCertificateChain(pki.signGatewayRequest(identity.createCsr(SUBJECT)));
         LOG.info("demo identity certified by the demo CA key={}", identity.keyUri());
       }
       return """
@@ -69,11 +75,13 @@ final class DemoVault {
   }
 
   private static boolean certifiedBy(Identity identity, DevelopmentPki pki) {
-    if (!identity.isEnrolled()) {
+    X509Certificate leaf = identity.certificateChain().get(0);
+    // enrolled as a gateway identity (the issuer of its session certificates) by this demo CA
+    if (!identity.isEnrolled() || leaf.getBasicConstraints() != 0) {
       return false;
     }
     try {
-      identity.certificateChain().get(0).verify(pki.caCertificate().getPublicKey());
+      leaf.verify(pki.caCertificate().getPublicKey());
       return true;
     } catch (GeneralSecurityException e) {
       return false;

@@ -1,16 +1,18 @@
 package dev.trustbridge.runtime.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.MqttConstants;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
-import java.io.IOException;
+import dev.trustbridge.trust.envelope.EnvelopeContent;
+import dev.trustbridge.trust.envelope.EnvelopeSample;
+import dev.trustbridge.trust.envelope.EnvelopeVerifier;
+import dev.trustbridge.trust.envelope.VerificationResult;
 import java.io.PrintStream;
-import java.time.Instant;
+import java.security.cert.X509Certificate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,39 +25,49 @@ import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * The demo's cloud side: subscribes to all telemetry through its own {@code mqtt:} uplink (with its
- * own client certificate) and shows what arrives. On a terminal it redraws one table per second;
- * otherwise it writes one line per sample, so that the output can be read by scripts and tests.
+ * own client certificate), verifies every envelope against the demo CA as any cloud consumer would,
+ * and shows what arrives, rejected envelopes included. On a terminal it redraws one table per
+ * second; otherwise it writes one line per sample, so that the output can be read by scripts and
+ * tests.
  */
 final class LiveView implements AutoCloseable {
 
   private static final String TELEMETRY_FILTER = "tb/v1/+/+/+/telemetry";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-  private static final String ROW = "%-10s %-16s %-20s %14s %-5s %-4s%n";
+  private static final String ROW = "%-10s %-16s %-20s %14s %-5s %-4s %s%n";
 
-  private final ObjectMapper json = new ObjectMapper();
   private final PrintStream out;
   private final boolean redraw;
   private final String banner;
   private final Map<String, String> rows = new TreeMap<>();
   private final CamelContext camel = new DefaultCamelContext();
   private final ScheduledExecutorService screen = Executors.newSingleThreadScheduledExecutor();
-  private long messages;
+  private final EnvelopeVerifier verifier;
+  private long samples;
+  private long rejected;
 
-  private LiveView(PrintStream out, boolean redraw, String banner) {
+  private LiveView(PrintStream out, boolean redraw, String banner, EnvelopeVerifier verifier) {
     this.out = out;
     this.redraw = redraw;
     this.banner = banner;
+    this.verifier = verifier;
   }
 
   /**
    * Starts the subscription on {@code uplink}.
    *
+   * @param trustRoot the CA that gateway identities must chain to
    * @param redraw whether to redraw a table (on a terminal) rather than write lines
    * @param banner what the demo runs, shown above the values
    */
-  static LiveView start(UplinkSettings uplink, PrintStream out, boolean redraw, String banner)
+  static LiveView start(
+      UplinkSettings uplink,
+      X509Certificate trustRoot,
+      PrintStream out,
+      boolean redraw,
+      String banner)
       throws Exception {
-    LiveView view = new LiveView(out, redraw, banner);
+    LiveView view = new LiveView(out, redraw, banner, EnvelopeVerifier.create(List.of(trustRoot)));
     MqttComponent mqtt = new MqttComponent();
     mqtt.setSiteId("cloud");
     mqtt.setGatewayId("demo-viewer");
@@ -79,32 +91,43 @@ final class LiveView implements AutoCloseable {
       view.screen.scheduleAtFixedRate(view::draw, 1, 1, TimeUnit.SECONDS);
     } else {
       out.print(banner);
-      out.printf(ROW, "time", "device", "tag", "value", "unit", "qual");
+      out.printf(ROW, "time", "device", "tag", "value", "unit", "qual", "envelope");
     }
     return view;
   }
 
-  private void accept(String topic, byte[] payload) throws IOException {
-    JsonNode batch = json.readTree(payload);
-    String device = batch.path("deviceId").asText();
-    for (JsonNode sample : batch.path("samples")) {
-      String time =
-          LocalTime.ofInstant(
-                  Instant.parse(sample.path("gatewayTime").asText()), ZoneId.systemDefault())
-              .format(TIME);
+  private void accept(String topic, byte[] payload) {
+    VerificationResult result = verifier.verify(payload);
+    if (!(result instanceof VerificationResult.Verified verified)) {
+      VerificationResult.Failed failed = (VerificationResult.Failed) result;
+      String row =
+          String.format(
+              Locale.ROOT, "REJECTED %s on %s: %s%n", failed.failure(), topic, failed.detail());
+      synchronized (this) {
+        rejected++;
+        rows.put("~rejected/" + topic, row);
+      }
+      out.print(row);
+      return;
+    }
+    EnvelopeContent envelope = verified.content();
+    String time = LocalTime.ofInstant(envelope.time(), ZoneId.systemDefault()).format(TIME);
+    String device = envelope.stream().device();
+    for (EnvelopeSample sample : envelope.samples()) {
       String row =
           String.format(
               Locale.ROOT,
               ROW,
               time,
               device,
-              sample.path("tag").asText(),
-              value(sample.path("value")),
-              sample.path("unit").asText(),
-              sample.path("quality").asText());
+              sample.tag(),
+              value(sample.value()),
+              sample.unit(),
+              sample.quality(),
+              "verified #" + envelope.seq());
       synchronized (this) {
-        messages++;
-        rows.put(device + '/' + sample.path("tag").asText(), row);
+        samples++;
+        rows.put(device + '/' + sample.tag(), row);
       }
       if (!redraw) {
         out.print(row);
@@ -112,14 +135,14 @@ final class LiveView implements AutoCloseable {
     }
   }
 
-  private static String value(JsonNode value) {
-    if (value.isNull() || value.isMissingNode()) {
+  private static String value(Object value) {
+    if (value == null) {
       return "-";
     }
-    if (value.isFloatingPointNumber()) {
-      return String.format(Locale.ROOT, "%.3f", value.doubleValue());
+    if (value instanceof Double number) {
+      return String.format(Locale.ROOT, "%.3f", number);
     }
-    return value.asText();
+    return value.toString();
   }
 
   private synchronized void draw() {
@@ -129,9 +152,11 @@ final class LiveView implements AutoCloseable {
         .append("Live telemetry from ")
         .append(TELEMETRY_FILTER)
         .append(", ")
-        .append(messages)
-        .append(" samples so far:\n\n")
-        .append(String.format(ROW, "time", "device", "tag", "value", "unit", "qual"));
+        .append(samples)
+        .append(" samples in verified envelopes, ")
+        .append(rejected)
+        .append(" envelopes rejected:\n\n")
+        .append(String.format(ROW, "time", "device", "tag", "value", "unit", "qual", "envelope"));
     rows.values().forEach(screenText::append);
     out.print(screenText);
     out.flush();
