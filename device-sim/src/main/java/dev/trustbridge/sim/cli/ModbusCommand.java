@@ -2,8 +2,8 @@ package dev.trustbridge.sim.cli;
 
 import dev.trustbridge.sim.modbus.ModbusSimulator;
 import dev.trustbridge.sim.modbus.Scenario;
-import dev.trustbridge.sim.modbus.ScenarioException;
 import dev.trustbridge.sim.modbus.SimulatedDevice;
+import dev.trustbridge.sim.scenario.ScenarioException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -3,6 +3,7 @@ package dev.trustbridge.sim.modbus;
 import dev.trustbridge.sim.modbus.internal.DeviceConfig;
 import dev.trustbridge.sim.modbus.internal.ScenarioConfig;
 import dev.trustbridge.sim.modbus.internal.ScenarioParser;
+import dev.trustbridge.sim.scenario.ScenarioException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
