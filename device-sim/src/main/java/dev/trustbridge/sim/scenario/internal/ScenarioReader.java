@@ -236,9 +236,34 @@ public abstract class ScenarioReader {
         .flatMap(
             value -> {
               Optional<String> problem = type.problemWith(value);
+              if (problem.isEmpty() && type.isWhole() && !writtenExactly(node, value)) {
+                // beyond 2^53 a double rounds, e.g. 9007199254740993 reads as 9007199254740992
+                problem =
+                    Optional.of(
+                        type.scenarioName()
+                            + " holds "
+                            + type.range()
+                            + ", got "
+                            + ((ScalarNode) node).getValue().trim());
+              }
               problem.ifPresent(message -> problem(node, path, message));
               return problem.isPresent() ? Optional.empty() : Optional.of(value);
             });
+  }
+
+  /** Whether the number written in the (scalar) node is exactly {@code value}. */
+  private static boolean writtenExactly(Node node, double value) {
+    String text = ((ScalarNode) node).getValue().trim();
+    try {
+      BigDecimal written =
+          HEX.matcher(text).matches()
+              ? new BigDecimal(Long.decode(text))
+              : new BigDecimal(text.replace("_", ""));
+      return written.compareTo(new BigDecimal(value)) == 0;
+    } catch (NumberFormatException e) {
+      // Java's float syntax such as 1f or 0x1p3: parsed as written, nothing was rounded
+      return true;
+    }
   }
 
   /** {@code true} or {@code false}. */
