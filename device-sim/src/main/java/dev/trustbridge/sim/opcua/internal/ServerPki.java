@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.CertificateManager;
@@ -317,10 +318,11 @@ public final class ServerPki implements AutoCloseable {
         .build();
   }
 
+  /** PKCS#8 ({@code BEGIN PRIVATE KEY}), unencrypted: the file is owner-only. */
   private static byte[] pem(PrivateKey key) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      writer.writeObject(PrivateKeyInfo.getInstance(key.getEncoded()));
+      writer.writeObject(new JcaPKCS8Generator(key, null));
     }
     return text.toString().getBytes(StandardCharsets.US_ASCII);
   }
