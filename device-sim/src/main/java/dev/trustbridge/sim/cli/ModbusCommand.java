@@ -27,9 +27,6 @@ import picocli.CommandLine.Spec;
     })
 final class ModbusCommand implements Callable<Integer> {
 
-  static final int SCENARIO_INVALID = 2;
-  static final int CANNOT_LISTEN = 3;
-
   @Spec private CommandSpec spec;
 
   @ArgGroup(multiplicity = "1")
@@ -61,18 +58,18 @@ final class ModbusCommand implements Callable<Integer> {
       scenario = source.samplePlant ? Scenario.samplePlant() : Scenario.load(source.file);
     } catch (ScenarioException e) {
       err.println(e.getMessage());
-      return SCENARIO_INVALID;
+      return SimulatorCli.SCENARIO_INVALID;
     } catch (IOException e) {
       String reason = e instanceof NoSuchFileException ? "no such file" : e.toString();
       err.println("cannot read scenario " + source.file + ": " + reason);
-      return SCENARIO_INVALID;
+      return SimulatorCli.SCENARIO_INVALID;
     }
     ModbusSimulator simulator;
     try {
       simulator = ModbusSimulator.start(scenario, bindAddress);
     } catch (UncheckedIOException e) {
       err.println(e.getMessage());
-      return CANNOT_LISTEN;
+      return SimulatorCli.CANNOT_LISTEN;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "modbus-sim-shutdown"));
     for (SimulatedDevice device : simulator.devices()) {
