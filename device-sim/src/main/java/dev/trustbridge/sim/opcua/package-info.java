@@ -91,12 +91,13 @@
  * URL, {@code opc.tcp://127.0.0.1:<port>} (no path). Its application certificate is RSA 2048,
  * self-signed, valid for a year, with the ApplicationUri, DNS {@code localhost} and IP {@code
  * 127.0.0.1} as subject alternative names; it is created in the PKI directory on first use and
- * reused while it matches the ApplicationUri and is valid for more than a day. Secure channels are
- * accepted only from clients whose application certificate, or a CA certificate that issued it, is
- * in the trusted list ({@code trusted/certs}), is within its validity period and names the client's
- * ApplicationUri; refused certificates are logged and copied to {@code rejected/certs}. {@code
- * clientCertificates: acceptAll} turns the check off. X.509 user certificates are checked the same
- * way against {@code users/trusted/certs}. The username and X.509 token policies are those of the
- * SDK, secured with Basic256Sha256 even on a None channel, so passwords never travel in clear.
+ * reused while it matches the ApplicationUri and is valid for more than a day. A secure channel
+ * (any policy but None) is opened only for a client whose application certificate, or a CA
+ * certificate that issued it, is in the trusted list ({@code trusted/certs}) and within its
+ * validity period; its session only if that certificate names the client's ApplicationUri. Refused
+ * certificates are logged and copied to {@code rejected/certs}. {@code clientCertificates:
+ * acceptAll} turns the check off. X.509 user certificates are checked the same way against {@code
+ * users/trusted/certs}. The username and X.509 token policies are those of the SDK, secured with
+ * Basic256Sha256 even on a None channel, so passwords never travel in clear.
  */
 package dev.trustbridge.sim.opcua;

@@ -44,7 +44,7 @@ public final class ServerInstance {
   /** The address the server listens on and names in its endpoint URL. */
   public static final String HOST = "127.0.0.1";
 
-  private static final long START_TIMEOUT_SECONDS = 10;
+  private static final long TIMEOUT_SECONDS = 10;
 
   static {
     // Milo signs with "SHA256withRSA/PSS" for Aes256_Sha256_RsaPss, a name only Bouncy Castle knows
@@ -98,7 +98,7 @@ public final class ServerInstance {
     namespace.startup();
     ServerInstance instance = new ServerInstance(server, namespace);
     try {
-      server.startup().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      server.startup().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       instance.stop();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -121,7 +121,7 @@ public final class ServerInstance {
   public void stop() {
     namespace.shutdown();
     try {
-      server.shutdown().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      server.shutdown().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       log.warn("opcua server did not shut down cleanly error={}", e.toString());
     } catch (InterruptedException e) {
