@@ -2,8 +2,8 @@ package dev.trustbridge.sim.cli;
 
 import dev.trustbridge.sim.modbus.ModbusSimulator;
 import dev.trustbridge.sim.modbus.Scenario;
-import dev.trustbridge.sim.modbus.ScenarioException;
 import dev.trustbridge.sim.modbus.SimulatedDevice;
+import dev.trustbridge.sim.scenario.ScenarioException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,9 +26,6 @@ import picocli.CommandLine.Spec;
       "Prints one line per device: device=ID address=HOST:PORT unitId=N"
     })
 final class ModbusCommand implements Callable<Integer> {
-
-  static final int SCENARIO_INVALID = 2;
-  static final int CANNOT_LISTEN = 3;
 
   @Spec private CommandSpec spec;
 
@@ -61,18 +58,18 @@ final class ModbusCommand implements Callable<Integer> {
       scenario = source.samplePlant ? Scenario.samplePlant() : Scenario.load(source.file);
     } catch (ScenarioException e) {
       err.println(e.getMessage());
-      return SCENARIO_INVALID;
+      return SimulatorCli.SCENARIO_INVALID;
     } catch (IOException e) {
       String reason = e instanceof NoSuchFileException ? "no such file" : e.toString();
       err.println("cannot read scenario " + source.file + ": " + reason);
-      return SCENARIO_INVALID;
+      return SimulatorCli.SCENARIO_INVALID;
     }
     ModbusSimulator simulator;
     try {
       simulator = ModbusSimulator.start(scenario, bindAddress);
     } catch (UncheckedIOException e) {
       err.println(e.getMessage());
-      return CANNOT_LISTEN;
+      return SimulatorCli.CANNOT_LISTEN;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "modbus-sim-shutdown"));
     for (SimulatedDevice device : simulator.devices()) {

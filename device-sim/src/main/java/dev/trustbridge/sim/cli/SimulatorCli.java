@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * java -cp trustbridge-sim.jar:… dev.trustbridge.sim.cli.SimulatorCli modbus --scenario plant.yaml
+ * java -cp trustbridge-sim.jar:… dev.trustbridge.sim.cli.SimulatorCli opcua --sample-plant --pki-dir pki
  * </pre>
  */
 @Command(
@@ -18,8 +19,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SimulatorCli.Version.class,
     description = "Runs simulated plant devices for the TrustBridge gateway.",
-    subcommands = {ModbusCommand.class})
+    subcommands = {ModbusCommand.class, OpcUaCommand.class})
 public final class SimulatorCli implements Runnable {
+
+  /** Exit status of a subcommand whose scenario cannot be read or has problems. */
+  static final int SCENARIO_INVALID = 2;
+
+  /** Exit status of a subcommand whose simulator cannot listen on its port. */
+  static final int CANNOT_LISTEN = 3;
 
   private static final String LOGGING_CONFIG = "dev/trustbridge/sim/cli/logback-cli.xml";
 
@@ -36,7 +43,8 @@ public final class SimulatorCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a simulator: modbus");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing a simulator: modbus or opcua");
   }
 
   /** Reports the version of the jar the CLI runs from. */

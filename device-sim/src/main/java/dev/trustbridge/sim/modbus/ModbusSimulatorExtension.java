@@ -1,5 +1,6 @@
 package dev.trustbridge.sim.modbus;
 
+import dev.trustbridge.sim.scenario.ScenarioException;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;

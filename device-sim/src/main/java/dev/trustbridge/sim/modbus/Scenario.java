@@ -3,15 +3,14 @@ package dev.trustbridge.sim.modbus;
 import dev.trustbridge.sim.modbus.internal.DeviceConfig;
 import dev.trustbridge.sim.modbus.internal.ScenarioConfig;
 import dev.trustbridge.sim.modbus.internal.ScenarioParser;
+import dev.trustbridge.sim.scenario.ScenarioException;
+import dev.trustbridge.sim.scenario.internal.ScenarioText;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A validated description of simulated Modbus devices and their points, read from YAML; the format
@@ -57,12 +56,8 @@ public final class Scenario {
    * @throws ScenarioException listing every problem in it
    */
   public static Scenario fromClasspath(String resource) {
-    String name = resource.startsWith("/") ? resource.substring(1) : resource;
-    try (InputStream in = open(name)) {
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + name);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read scenario resource " + name, e);
-    }
+    ScenarioText scenario = ScenarioText.fromClasspath(resource);
+    return parse(scenario.text(), scenario.source());
   }
 
   /** The sample plant; its points are documented in {@value #SAMPLE_PLANT_RESOURCE}. */
@@ -92,13 +87,5 @@ public final class Scenario {
   @Override
   public String toString() {
     return "Scenario[" + source() + " devices=" + deviceIds() + " tick=" + tick() + "]";
-  }
-
-  private static InputStream open(String name) {
-    return Optional.ofNullable(Thread.currentThread().getContextClassLoader())
-        .map(loader -> loader.getResourceAsStream(name))
-        .or(() -> Optional.ofNullable(Scenario.class.getClassLoader().getResourceAsStream(name)))
-        .orElseThrow(
-            () -> new IllegalArgumentException("no scenario resource on the classpath: " + name));
   }
 }

@@ -3,6 +3,7 @@ package dev.trustbridge.sim.modbus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustbridge.sim.scenario.ScenarioException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import com.ghgande.j2mod.modbus.procimg.Register;
 import com.ghgande.j2mod.modbus.procimg.SimpleProcessImage;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import dev.trustbridge.sim.modbus.Table;
+import dev.trustbridge.sim.scenario.internal.Generator;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.trustbridge.sim.modbus.internal;
 
 import dev.trustbridge.sim.modbus.Table;
+import dev.trustbridge.sim.scenario.internal.Generator;
 
 /**
  * One point of a device: where it lives, how it is encoded and what drives it.

@@ -1,9 +1,9 @@
 package dev.trustbridge.sim.modbus.internal;
 
-import java.util.Optional;
+import dev.trustbridge.sim.scenario.internal.NumericType;
 
 /** The data type of a point, with how many table entries it spans and which values it holds. */
-public enum PointType {
+public enum PointType implements NumericType {
   BOOL("bool", 1, 0, 1),
   INT16("int16", 1, Short.MIN_VALUE, Short.MAX_VALUE),
   UINT16("uint16", 1, 0, 0xFFFF),
@@ -23,6 +23,7 @@ public enum PointType {
     this.max = max;
   }
 
+  @Override
   public String scenarioName() {
     return scenarioName;
   }
@@ -32,32 +33,21 @@ public enum PointType {
     return width;
   }
 
+  @Override
   public boolean isWhole() {
     return this != FLOAT32;
   }
 
+  @Override
   public boolean contains(double value) {
     return Double.isFinite(value) && value >= min && value <= max;
   }
 
+  @Override
   public String range() {
     return isWhole()
         ? String.format("%d..%d", (long) min, (long) max)
         : String.format("%s..%s", min, max);
-  }
-
-  /** Why {@code value} cannot be stored exactly in this type, if it cannot. */
-  public Optional<String> problemWith(double value) {
-    if (!Double.isFinite(value)) {
-      return Optional.of("must be a finite number, got " + value);
-    }
-    if (isWhole() && value != Math.rint(value)) {
-      return Optional.of(scenarioName + " holds whole numbers, got " + value);
-    }
-    if (!contains(value)) {
-      return Optional.of(scenarioName + " holds " + range() + ", got " + format(value));
-    }
-    return Optional.empty();
   }
 
   /**
@@ -81,11 +71,5 @@ public enum PointType {
       case UINT32 -> bits;
       case FLOAT32 -> Float.intBitsToFloat((int) bits);
     };
-  }
-
-  private static String format(double value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e15
-        ? Long.toString((long) value)
-        : Double.toString(value);
   }
 }

@@ -3,6 +3,7 @@ package dev.trustbridge.sim.modbus.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.trustbridge.sim.scenario.internal.Generator;
 import java.time.Duration;
 import java.util.function.LongToDoubleFunction;
 import java.util.stream.DoubleStream;

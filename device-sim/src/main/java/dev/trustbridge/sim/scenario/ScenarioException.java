@@ -1,4 +1,4 @@
-package dev.trustbridge.sim.modbus;
+package dev.trustbridge.sim.scenario;
 
 import java.util.List;
 

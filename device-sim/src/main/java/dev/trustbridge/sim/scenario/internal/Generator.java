@@ -1,4 +1,4 @@
-package dev.trustbridge.sim.modbus.internal;
+package dev.trustbridge.sim.scenario.internal;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
