@@ -1,6 +1,8 @@
 package dev.trustbridge.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
@@ -9,6 +11,10 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.trustbridge.adapters.mqtt.MqttComponent;
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.policy.verify.VerifyEnvelope;
+import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
@@ -20,15 +26,22 @@ import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import dev.trustbridge.trust.envelope.VerificationResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +200,87 @@ abstract class GatewayIntegrationTest {
       assertThat(sample(line1, "running").value()).isEqualTo(true);
       assertThat(line1.samples()).allMatch(sample -> sample.quality().equals("GOOD"));
       assertThat(sample(byDevice.get("line-2"), "energy").value()).isEqualTo(-100000L);
+    }
+  }
+
+  @Test
+  void verifyCommand_onSharedSubscription_verifiesLiveEnvelopes() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int exitCode =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () ->
+                TrustBridgeCli.commandLine()
+                    .setOut(new PrintWriter(out))
+                    .setErr(new PrintWriter(err))
+                    .execute(
+                        "verify",
+                        "--broker",
+                        broker.tlsServerUri(),
+                        "--trust-root",
+                        pki.caCertificateFile().toString(),
+                        "--broker-ca",
+                        pki.caCertificateFile().toString(),
+                        "--client-keystore",
+                        pki.clientCertificate("verifier").keyStoreFile().toString(),
+                        "--client-keystore-password-file",
+                        pki.passwordFile().toString(),
+                        "--topic",
+                        "tb/v1/it-site/it-gw/+/telemetry",
+                        "--share",
+                        "verifiers",
+                        "--count",
+                        "6",
+                        "--json"));
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    assertThat(out.toString().lines())
+        .hasSize(6)
+        .allMatch(
+            line ->
+                line.startsWith(
+                    "{\"result\":\"VERIFIED\",\"site\":\"it-site\",\"gateway\":\"it-gw\""));
+    assertThat(err.toString()).contains("summary: 6 envelopes, 0 failed");
+  }
+
+  @Test
+  void exampleVerifierRoute_writesVerifiedEnvelopesAsJsonLines(@TempDir Path verified)
+      throws Exception {
+    CamelContext cloud = new DefaultCamelContext();
+    try {
+      MqttComponent mqtt = new MqttComponent();
+      mqtt.setSiteId("cloud");
+      mqtt.setGatewayId("verifier");
+      mqtt.addUplink(
+          UplinkSettings.builder("cloud", broker.tlsServerUri())
+              .caCertificateFile(pki.caCertificateFile())
+              .clientKey(
+                  pki.keyManagerFactory(pki.clientCertificate("route-verifier")), "route-verifier")
+              .gatewayStatus(false)
+              .build());
+      cloud.addComponent("mqtt", mqtt);
+      cloud
+          .getRegistry()
+          .bind(
+              "verifyEnvelope",
+              new VerifyEnvelope(EnvelopeVerifier.create(List.of(pki.caCertificate()))));
+      cloud.getPropertiesComponent().addInitialProperty("verified.directory", verified.toString());
+      PluginHelper.getRoutesLoader(cloud)
+          .loadRoutes(
+              ResourceHelper.resolveMandatoryResource(
+                  cloud, "classpath:dev/trustbridge/policy/examples/verify-telemetry.camel.yaml"));
+      cloud.start();
+
+      Path lines = verified.resolve("telemetry.jsonl");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(lines) && Files.readAllLines(lines).size() >= 4);
+      assertThat(Files.readAllLines(lines))
+          .allMatch(line -> line.startsWith("{\"result\":\"VERIFIED\",\"site\":\"it-site\""));
+    } finally {
+      cloud.stop();
     }
   }
 

@@ -240,6 +240,7 @@ final class KeysCommand {
     return text.toString();
   }
 
+  /** The certificates of a PEM file, in file order. */
   static List<X509Certificate> readChain(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       List<X509Certificate> chain =
