@@ -51,6 +51,7 @@ public final class Gateway implements AutoCloseable {
                 .collect(Collectors.joining(",")))
         .withShutdownTimeout(10);
     ModbusComponent modbus = new ModbusComponent();
+    modbus.setMaxSamplesPerBatch(config.envelopes().maxSamples());
     config.modbusDevices().forEach(modbus::addDevice);
     main.bind("modbus", modbus);
     MqttComponent mqtt = new MqttComponent();

@@ -27,7 +27,10 @@ final class EnvelopeReader {
   static EnvelopeSettings read(YamlMapping root, Path directory) {
     EnvelopeSettings defaults =
         new EnvelopeSettings(
-            SessionKeys.DEFAULT_LIFETIME, ChainMode.EMBEDDED, directory.resolve("state"));
+            SessionKeys.DEFAULT_LIFETIME,
+            ChainMode.EMBEDDED,
+            directory.resolve("state"),
+            EnvelopeSettings.DEFAULT_MAX_SAMPLES);
     return root.mapping("envelopes")
         .map(
             section -> {
@@ -45,8 +48,9 @@ final class EnvelopeReader {
                       .optionalString("stateDirectory")
                       .map(directory::resolve)
                       .orElse(defaults.stateDirectory());
+              int maxSamples = section.integer("maxSamples", defaults.maxSamples(), 1, 5000);
               section.rejectUnknownKeys();
-              return new EnvelopeSettings(lifetime, chains.mode, state);
+              return new EnvelopeSettings(lifetime, chains.mode, state, maxSamples);
             })
         .orElse(defaults);
   }

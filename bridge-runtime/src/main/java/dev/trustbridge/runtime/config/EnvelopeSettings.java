@@ -13,6 +13,11 @@ import java.time.Duration;
  *     chains published retained on {@code tb/v1/{site}/{gateway}/$certs}
  * @param stateDirectory where the per-device sequence numbers and hash links are kept across
  *     restarts
+ * @param maxSamples the most samples in one envelope; a larger poll becomes several envelopes
  */
 public record EnvelopeSettings(
-    Duration sessionLifetime, ChainMode chainMode, Path stateDirectory) {}
+    Duration sessionLifetime, ChainMode chainMode, Path stateDirectory, int maxSamples) {
+
+  /** The default of {@code maxSamples}: envelopes stay far below verifiers' size limit of 1 MiB. */
+  public static final int DEFAULT_MAX_SAMPLES = 1000;
+}

@@ -10,6 +10,7 @@ import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
+import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.vault.VaultConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -230,6 +231,51 @@ class ConfigLoaderTest {
     assertThat(vault.token().modulePath()).isEqualTo(Path.of("/usr/lib/softhsm/libsofthsm2.so"));
     assertThat(vault.token().token()).contains("trustbridge");
     assertThat(new String(vault.pin())).isEqualTo("4711-pin");
+  }
+
+  @Test
+  void envelopesSection_setsLifetimeChainsStateAndMaxSamples() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN
+            + """
+            envelopes:
+              sessionLifetime: 30m
+              chains: published
+              stateDirectory: /var/lib/trustbridge/state
+              maxSamples: 200
+            """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    EnvelopeSettings envelopes = load().envelopes();
+
+    assertThat(envelopes.sessionLifetime()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(envelopes.chainMode()).isEqualTo(ChainMode.PUBLISHED);
+    assertThat(envelopes.stateDirectory()).isEqualTo(Path.of("/var/lib/trustbridge/state"));
+    assertThat(envelopes.maxSamples()).isEqualTo(200);
+  }
+
+  @Test
+  void envelopesAbsent_defaultsToEmbeddedHourlySessionsInTheConfigDirectory() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    EnvelopeSettings envelopes = load().envelopes();
+
+    assertThat(envelopes.sessionLifetime()).isEqualTo(Duration.ofHours(1));
+    assertThat(envelopes.chainMode()).isEqualTo(ChainMode.EMBEDDED);
+    assertThat(envelopes.stateDirectory()).isEqualTo(dir.resolve("state"));
+    assertThat(envelopes.maxSamples()).isEqualTo(1000);
+  }
+
+  @Test
+  void sessionLifetimeBeyondADay_isRefused() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN + "envelopes:\n  sessionLifetime: 2d\n");
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:38:20: envelopes.sessionLifetime: must be between 5m and 24h");
   }
 
   @Test

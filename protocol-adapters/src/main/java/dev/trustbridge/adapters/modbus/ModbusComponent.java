@@ -16,6 +16,19 @@ import org.apache.camel.support.DefaultComponent;
 public class ModbusComponent extends DefaultComponent {
 
   private final Map<String, ModbusDevice> devices = new LinkedHashMap<>();
+  private int maxSamplesPerBatch = 1000;
+
+  /**
+   * The default of every endpoint's {@code maxSamplesPerBatch}: the most samples in one emitted
+   * batch, and so in one signed envelope.
+   */
+  public void setMaxSamplesPerBatch(int maxSamplesPerBatch) {
+    this.maxSamplesPerBatch = maxSamplesPerBatch;
+  }
+
+  public int getMaxSamplesPerBatch() {
+    return maxSamplesPerBatch;
+  }
 
   /** Registers a device so that routes can poll it; a second device with the same id is refused. */
   public void addDevice(ModbusDevice device) {
@@ -34,6 +47,7 @@ public class ModbusComponent extends DefaultComponent {
     }
     ModbusEndpoint endpoint = new ModbusEndpoint(uri, this, device);
     endpoint.setDelay(device.pollInterval().toMillis());
+    endpoint.setMaxSamplesPerBatch(maxSamplesPerBatch);
     setProperties(endpoint, parameters);
     return endpoint;
   }

@@ -3,11 +3,15 @@ package dev.trustbridge.adapters.modbus;
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.modbus.internal.DeviceSession;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.ScheduledPollConsumer;
 
-/** Emits one exchange per poll cycle whose body is the device's {@link SampleBatch}. */
+/**
+ * Emits one exchange per poll cycle whose body is the device's {@link SampleBatch}, or several in
+ * order when the device has more tags than {@code maxSamplesPerBatch}.
+ */
 public class ModbusConsumer extends ScheduledPollConsumer {
 
   private DeviceSession session;
@@ -35,7 +39,14 @@ public class ModbusConsumer extends ScheduledPollConsumer {
 
   @Override
   protected int poll() throws Exception {
-    SampleBatch batch = session.poll();
+    List<SampleBatch> batches = session.poll().split(getEndpoint().getMaxSamplesPerBatch());
+    for (SampleBatch batch : batches) {
+      emit(batch);
+    }
+    return batches.size();
+  }
+
+  private void emit(SampleBatch batch) throws Exception {
     Exchange exchange = createExchange(false);
     try {
       exchange.getIn().setBody(batch);
@@ -49,6 +60,5 @@ public class ModbusConsumer extends ScheduledPollConsumer {
     } finally {
       releaseExchange(exchange, false);
     }
-    return 1;
   }
 }

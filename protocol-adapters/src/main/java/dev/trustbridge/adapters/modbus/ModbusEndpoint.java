@@ -46,6 +46,9 @@ public class ModbusEndpoint extends ScheduledPollEndpoint {
   @UriParam(defaultValue = "30000", description = "Longest wait in ms between reconnect attempts")
   private long maxReconnectDelay = 30_000;
 
+  @UriParam(defaultValue = "1000", description = "Most samples in one emitted batch (one envelope)")
+  private int maxSamplesPerBatch = 1000;
+
   ModbusEndpoint(String uri, ModbusComponent component, ModbusDevice device) {
     super(uri, component);
     this.device = device;
@@ -96,6 +99,22 @@ public class ModbusEndpoint extends ScheduledPollEndpoint {
   /** The longest wait between reconnect attempts, in milliseconds. */
   public void setMaxReconnectDelay(long maxReconnectDelay) {
     this.maxReconnectDelay = maxReconnectDelay;
+  }
+
+  public int getMaxSamplesPerBatch() {
+    return maxSamplesPerBatch;
+  }
+
+  /**
+   * The most samples one emitted batch holds; a device with more tags yields several batches per
+   * poll, in tag order. Each batch becomes one signed envelope, so this bounds envelope size.
+   */
+  public void setMaxSamplesPerBatch(int maxSamplesPerBatch) {
+    if (maxSamplesPerBatch < 1) {
+      throw new IllegalArgumentException(
+          "maxSamplesPerBatch must be at least 1, was " + maxSamplesPerBatch);
+    }
+    this.maxSamplesPerBatch = maxSamplesPerBatch;
   }
 
   @Override

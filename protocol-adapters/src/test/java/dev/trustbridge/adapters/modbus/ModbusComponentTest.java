@@ -203,6 +203,18 @@ class ModbusComponentTest {
   }
 
   @Test
+  void deviceWithMoreTagsThanMaxSamples_emitsSeveralOrderedBatchesPerPoll() throws Exception {
+    start("modbus:long-run?maxSamplesPerBatch=100");
+
+    List<SampleBatch> poll = List.of(next("long-run"), next("long-run"), next("long-run"));
+
+    assertThat(poll).extracting(batch -> batch.samples().size()).containsExactly(100, 100, 60);
+    assertThat(poll.get(0).samples().get(0).tag()).isEqualTo("r0");
+    assertThat(poll.get(2).samples().get(59).tag()).isEqualTo("r259");
+    assertThat(poll.get(2).samples().get(59).value()).isEqualTo(259L * 3);
+  }
+
+  @Test
   void deviceStoppedThenStarted_yieldsBadSamplesThenRecovers() throws Exception {
     SimulatedDevice device = PLANT.device("boiler");
     start("modbus:boiler?reconnectDelay=100&maxReconnectDelay=300");
