@@ -275,7 +275,7 @@ class ConfigLoaderTest {
 
     assertThat(problems())
         .containsExactly(
-            "trustbridge.yaml:38:20: envelopes.sessionLifetime: must be between 5m and 24h");
+            "trustbridge.yaml:38:20: envelopes.sessionLifetime: must be between 5m and 23h");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultConfig;
 import dev.trustbridge.trust.vault.Vaults;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,6 +142,25 @@ class SessionKeysTest {
         .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
     assertThat(kid(duringRotation)).isEqualTo(EnvelopeTesting.thumbprint(first));
     assertThat(kid(signer.sign("plc-1", List.of()))).isEqualTo(EnvelopeTesting.thumbprint(second));
+  }
+
+  @Test
+  void rotationListener_publishesAChainsDocumentThatAlreadyHoldsTheNewKey() throws Exception {
+    keys = SessionKeys.start(gateway.identity(), Duration.ofHours(1), clock);
+    List<String> documentsAtRotation = new CopyOnWriteArrayList<>();
+    List<X509Certificate> rotatedTo = new CopyOnWriteArrayList<>();
+    keys.onRotation(
+        chain -> {
+          rotatedTo.add(chain.get(0));
+          documentsAtRotation.add(new String(keys.chainsDocument(), StandardCharsets.UTF_8));
+        });
+
+    keys.rotate().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(documentsAtRotation)
+        .singleElement()
+        .asString()
+        .contains(EnvelopeTesting.thumbprint(rotatedTo.get(0)));
   }
 
   @Test

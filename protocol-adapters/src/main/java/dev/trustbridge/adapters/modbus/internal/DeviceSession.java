@@ -165,7 +165,11 @@ public final class DeviceSession implements AutoCloseable {
       case INPUT_REGISTER, HOLDING_REGISTER -> {
         int[] registers = registerValues(response, request.count());
         for (ModbusTag tag : request.tags()) {
-          values.put(tag, TagDecoder.decodeRegisters(tag, registers, request.start()));
+          Object value = TagDecoder.decodeRegisters(tag, registers, request.start());
+          // a float32 NaN or infinity is the device saying it has no reading: the sample is BAD
+          if (!(value instanceof Double number) || Double.isFinite(number)) {
+            values.put(tag, value);
+          }
         }
       }
     }

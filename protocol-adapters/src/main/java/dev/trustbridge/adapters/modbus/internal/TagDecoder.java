@@ -50,7 +50,7 @@ public final class TagDecoder {
 
   /** Applies {@code raw * scale + offset} in decimal, so that 215 × 0.1 publishes 21.5. */
   static Object scaled(ModbusTag tag, Number raw) {
-    if (tag.isUnscaled()) {
+    if (tag.isUnscaled() || raw instanceof Double d && !Double.isFinite(d)) {
       return raw;
     }
     BigDecimal value =

@@ -85,4 +85,13 @@ class TagDecoderTest {
     assertThat(decode(tenths, 0xFF9C)).isEqualTo(-10.0);
     assertThat(decode(shifted, 652)).isEqualTo(25.2);
   }
+
+  @Test
+  void float32NotANumber_staysNotANumberEvenWhenScaled() {
+    int bits = Float.floatToIntBits(Float.NaN);
+    ModbusTag scaled =
+        tag(ModbusDataType.FLOAT32, ByteOrder.BIG_ENDIAN, WordOrder.HIGH_FIRST, 0.1, 5);
+
+    assertThat(decode(scaled, bits >>> 16, bits & 0xFFFF)).isEqualTo(Double.NaN);
+  }
 }

@@ -255,6 +255,7 @@ public final class SessionKeysImpl implements SessionKeys {
       result.completeExceptionally(failure);
       return;
     }
+    announce(next);
     for (Consumer<List<X509Certificate>> listener : listeners) {
       try {
         listener.accept(next.chain());
@@ -275,13 +276,23 @@ public final class SessionKeysImpl implements SessionKeys {
     result.complete(next.chain());
   }
 
-  private void install(SessionKey key) {
+  /**
+   * Adds the key to the published chains before it signs anything, so that listeners publishing
+   * {@link #chainsDocument()} announce it ahead of its first envelope.
+   */
+  private synchronized void announce(SessionKey key) {
     Instant now = clock.instant();
+    published.removeIf(old -> old.notAfter().plus(KEEP_PUBLISHED).isBefore(now));
+    if (!published.contains(key)) {
+      published.add(key);
+    }
+  }
+
+  private void install(SessionKey key) {
+    announce(key);
     synchronized (this) {
       current = key;
-      published.removeIf(old -> old.notAfter().plus(KEEP_PUBLISHED).isBefore(now));
-      published.add(key);
-      schedule(Duration.between(now, key.renewAt()));
+      schedule(Duration.between(clock.instant(), key.renewAt()));
     }
   }
 
