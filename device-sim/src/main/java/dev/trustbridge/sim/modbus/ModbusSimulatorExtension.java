@@ -1,14 +1,7 @@
 package dev.trustbridge.sim.modbus;
 
 import dev.trustbridge.sim.scenario.ScenarioException;
-import java.util.Objects;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
-import org.junit.jupiter.api.extension.ParameterResolver;
+import dev.trustbridge.sim.scenario.SimulatorExtension;
 
 /**
  * JUnit 5 extension that runs a {@link ModbusSimulator} for the tests of one class and resolves
@@ -27,14 +20,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * stops after them. After each test, faults are cleared and stopped devices started again, so one
  * test's fault does not leak into the next; point values are not reset.
  */
-public final class ModbusSimulatorExtension
-    implements BeforeAllCallback, AfterAllCallback, AfterEachCallback, ParameterResolver {
-
-  private final Scenario scenario;
-  private ModbusSimulator simulator;
+public final class ModbusSimulatorExtension extends SimulatorExtension<ModbusSimulator> {
 
   private ModbusSimulatorExtension(Scenario scenario) {
-    this.scenario = Objects.requireNonNull(scenario, "scenario");
+    super(
+        ModbusSimulator.class,
+        "the Modbus simulator of " + scenario.source(),
+        () -> ModbusSimulator.start(scenario));
   }
 
   /** Runs the given scenario. */
@@ -60,61 +52,16 @@ public final class ModbusSimulatorExtension
     return of(Scenario.parse(yaml, "inline"));
   }
 
-  /**
-   * The running simulator.
-   *
-   * @throws IllegalStateException outside the test class's lifetime, or when the extension is not
-   *     on a static field
-   */
-  public ModbusSimulator simulator() {
-    if (simulator == null) {
-      throw new IllegalStateException(
-          "the Modbus simulator of "
-              + scenario.source()
-              + " is not running; register ModbusSimulatorExtension on a static field");
-    }
-    return simulator;
-  }
-
   /** Shorthand for {@code simulator().device(id)}. */
   public SimulatedDevice device(String id) {
     return simulator().device(id);
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    simulator = ModbusSimulator.start(scenario);
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    if (simulator != null) {
-      for (SimulatedDevice device : simulator.devices()) {
-        device.clearFaults();
-        device.start();
-      }
+  protected void resetAfterTest(ModbusSimulator simulator) {
+    for (SimulatedDevice device : simulator.devices()) {
+      device.clearFaults();
+      device.start();
     }
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    if (simulator != null) {
-      simulator.close();
-      simulator = null;
-    }
-  }
-
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == ModbusSimulator.class;
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    if (simulator == null) {
-      throw new ParameterResolutionException(
-          "the Modbus simulator is not running; register ModbusSimulatorExtension on a static field");
-    }
-    return simulator;
   }
 }

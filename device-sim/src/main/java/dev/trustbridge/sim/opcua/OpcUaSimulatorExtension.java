@@ -1,14 +1,7 @@
 package dev.trustbridge.sim.opcua;
 
 import dev.trustbridge.sim.scenario.ScenarioException;
-import java.util.Objects;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
-import org.junit.jupiter.api.extension.ParameterResolver;
+import dev.trustbridge.sim.scenario.SimulatorExtension;
 
 /**
  * JUnit 5 extension that runs an {@link OpcUaSimulator} for the tests of one class, with a PKI in a
@@ -28,14 +21,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * one test's fault does not leak into the next; values, trusted certificates and the application
  * certificate are not reset.
  */
-public final class OpcUaSimulatorExtension
-    implements BeforeAllCallback, AfterAllCallback, AfterEachCallback, ParameterResolver {
-
-  private final OpcUaScenario scenario;
-  private OpcUaSimulator simulator;
+public final class OpcUaSimulatorExtension extends SimulatorExtension<OpcUaSimulator> {
 
   private OpcUaSimulatorExtension(OpcUaScenario scenario) {
-    this.scenario = Objects.requireNonNull(scenario, "scenario");
+    super(
+        OpcUaSimulator.class,
+        "the OPC UA simulator of " + scenario.source(),
+        () -> OpcUaSimulator.start(scenario));
   }
 
   /** Runs the given scenario. */
@@ -61,54 +53,9 @@ public final class OpcUaSimulatorExtension
     return of(OpcUaScenario.parse(yaml, "inline"));
   }
 
-  /**
-   * The running simulator.
-   *
-   * @throws IllegalStateException outside the test class's lifetime, or when the extension is not
-   *     on a static field
-   */
-  public OpcUaSimulator simulator() {
-    if (simulator == null) {
-      throw new IllegalStateException(
-          "the OPC UA simulator of "
-              + scenario.source()
-              + " is not running; register OpcUaSimulatorExtension on a static field");
-    }
-    return simulator;
-  }
-
   @Override
-  public void beforeAll(ExtensionContext context) {
-    simulator = OpcUaSimulator.start(scenario);
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    if (simulator != null) {
-      simulator.stallPublishing(false);
-      simulator.startServer();
-    }
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    if (simulator != null) {
-      simulator.close();
-      simulator = null;
-    }
-  }
-
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == OpcUaSimulator.class;
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    if (simulator == null) {
-      throw new ParameterResolutionException(
-          "the OPC UA simulator is not running; register OpcUaSimulatorExtension on a static field");
-    }
-    return simulator;
+  protected void resetAfterTest(OpcUaSimulator simulator) {
+    simulator.stallPublishing(false);
+    simulator.startServer();
   }
 }
