@@ -49,6 +49,24 @@ class BenchmarkStatesTest {
   }
 
   @Test
+  void verifyNewChain_envelopeOfEachSessionKey_verifiesUnderItsOwnCertificate() throws Exception {
+    NewChainVerifyBenchmark benchmark = new NewChainVerifyBenchmark();
+    benchmark.chainMode = ChainMode.PUBLISHED;
+    benchmark.sessionKeys = 3;
+    benchmark.signWithNewKeys();
+
+    List<X509Certificate> sessionCertificates = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      VerificationResult result = benchmark.verifyNewChain();
+      assertThat(result).isInstanceOf(Verified.class);
+      sessionCertificates.add(((Verified) result).content().chain().get(0));
+    }
+
+    assertThat(sessionCertificates.subList(0, 3)).doesNotHaveDuplicates();
+    assertThat(sessionCertificates.get(3)).isEqualTo(sessionCertificates.get(0));
+  }
+
+  @Test
   void signDurable_threeEnvelopes_positionIsOnDisk() throws Exception {
     EnvelopeSignBenchmark benchmark = new EnvelopeSignBenchmark();
     benchmark.samplesPerEnvelope = 10;
