@@ -89,15 +89,17 @@ class BenchmarkStatesTest {
   }
 
   @Test
-  void unsignedJson_hundredSamples_writesEveryPayloadField() throws Exception {
+  void unsignedJson_hundredSamples_writesAndReadsEveryPayloadField() throws Exception {
     UnsignedJsonBenchmark benchmark = new UnsignedJsonBenchmark();
     benchmark.samplesPerEnvelope = 100;
     benchmark.start();
 
-    benchmark.unsignedJson();
-    JsonNode payload = new ObjectMapper().readTree(benchmark.unsignedJson());
+    JsonNode payload = new ObjectMapper().readTree(benchmark.writeJson());
+    JsonNode read = benchmark.readJson();
 
     assertThat(payload.get("seq").asLong()).isEqualTo(2);
+    assertThat(read.get("seq").asLong()).isEqualTo(1);
+    assertThat(read.get("samples")).isEqualTo(payload.get("samples"));
     assertThat(payload.get("device").asText()).isEqualTo(BenchGateway.DEVICE);
     assertThat(payload.get("samples")).hasSize(100);
     assertThat(payload.at("/samples/0/value").asDouble()).isEqualTo(20.0);
