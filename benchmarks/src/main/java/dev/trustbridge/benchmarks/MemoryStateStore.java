@@ -1,6 +1,8 @@
 package dev.trustbridge.benchmarks;
 
 import dev.trustbridge.trust.envelope.StreamStateStore;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +22,14 @@ final class MemoryStateStore implements StreamStateStore {
   @Override
   public void save(State state) {
     this.state = state;
+  }
+
+  @Override
+  public synchronized void advance(String device, Position position) {
+    State current = state;
+    Map<String, Position> streams = new HashMap<>(current.streams());
+    streams.put(device, position);
+    state = new State(current.site(), current.gateway(), current.epoch(), streams);
   }
 
   @Override

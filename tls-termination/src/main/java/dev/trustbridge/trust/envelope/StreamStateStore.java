@@ -9,6 +9,11 @@ import java.util.Optional;
 /**
  * Where an {@link EnvelopeSigner} keeps, across restarts, its boot epoch and the position of every
  * device stream, so that a sequence number is never reused and the hash links continue.
+ *
+ * <p>A position must be durable no later than the envelope that advanced it leaves the gateway. The
+ * {@linkplain #file(Path) file store} writes it before {@link #advance} returns; a store that keeps
+ * the envelopes too, such as the gateway's outbox, may write it in the same transaction as the
+ * envelope, so that a crash loses either both or neither.
  */
 public interface StreamStateStore extends AutoCloseable {
 
@@ -42,7 +47,8 @@ public interface StreamStateStore extends AutoCloseable {
 
   /**
    * A store of one JSON file, replaced atomically (temporary file, fsync, atomic rename, fsync of
-   * the directory) on every save. It holds a lock on {@code <file>.lock} until closed, so that two
+   * the directory) on every save, and on every advance before it returns; devices that advance at
+   * the same time share one write. It holds a lock on {@code <file>.lock} until closed, so that two
    * signers never share the state.
    *
    * @throws EnvelopeException {@code STATE_STORE} if the lock is held by another signer or cannot
@@ -61,11 +67,22 @@ public interface StreamStateStore extends AutoCloseable {
   Optional<State> load() throws EnvelopeException;
 
   /**
-   * Replaces the stored state; returns only once it is on stable storage.
+   * Replaces the stored state; returns only once it is on stable storage. A signer calls it once,
+   * when it opens with a new boot epoch.
    *
    * @throws EnvelopeException {@code STATE_STORE} if it cannot be written durably
    */
   void save(State state) throws EnvelopeException;
+
+  /**
+   * Records that a device's stream advanced to {@code position}, after a {@link #save} of the state
+   * it belongs to. Called by one signing thread per device at a time, by several for different
+   * devices.
+   *
+   * @throws EnvelopeException {@code STATE_STORE} if the position cannot be made as durable as the
+   *     store promises
+   */
+  void advance(String device, Position position) throws EnvelopeException;
 
   /** Releases the store. */
   @Override

@@ -1,5 +1,6 @@
 package dev.trustbridge.trust.vault;
 
+import dev.trustbridge.trust.atrest.KeySealer;
 import java.util.Optional;
 
 /**
@@ -52,6 +53,16 @@ public interface Vault extends AutoCloseable {
     }
     return identity.get();
   }
+
+  /**
+   * A {@link KeySealer} that wraps secrets with the AES key {@code alias} of this vault, generated
+   * on first use: on a token a sensitive, non-extractable token object; in the software vault an
+   * entry of its key store, which protects nothing that the key store file does not.
+   *
+   * @throws VaultException {@code OPERATION_FAILED} if the backend cannot hold such a key (a TPM
+   *     through tpm2-pkcs11 cannot generate one: seal with {@link KeySealer#tpm} there)
+   */
+  KeySealer keySealer(String alias) throws VaultException;
 
   /** Logs out and forgets the PIN or password. */
   @Override

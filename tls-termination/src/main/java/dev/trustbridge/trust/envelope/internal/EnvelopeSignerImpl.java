@@ -12,7 +12,6 @@ import dev.trustbridge.trust.envelope.StreamStateStore;
 import dev.trustbridge.trust.envelope.StreamStateStore.Position;
 import dev.trustbridge.trust.envelope.StreamStateStore.State;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs envelopes, one device at a time per device, and commits stream positions to the store in
- * groups: whichever signing thread writes stores every position advanced so far, so parallel
- * devices share fsyncs instead of queueing one each.
+ * Signs envelopes, one at a time per device and devices in parallel, and hands each new stream
+ * position to the store, which decides when it is durable.
  */
 public final class EnvelopeSignerImpl implements EnvelopeSigner {
 
@@ -37,14 +35,7 @@ public final class EnvelopeSignerImpl implements EnvelopeSigner {
   private final long epoch;
   private final Map<String, DeviceStream> devices = new ConcurrentHashMap<>();
 
-  private final Object positionsLock = new Object();
-  // guarded by positionsLock
-  private final Map<String, Position> positions;
-  private long version;
-
-  private final Object writeLock = new Object();
-  // guarded by writeLock
-  private long durableVersion;
+  private final Map<String, Position> loaded;
 
   /** The position of one device, guarded by its own monitor while an envelope is signed. */
   private static final class DeviceStream {
@@ -65,7 +56,7 @@ public final class EnvelopeSignerImpl implements EnvelopeSigner {
     this.store = store;
     this.mode = mode;
     this.epoch = epoch;
-    this.positions = new HashMap<>(positions);
+    this.loaded = Map.copyOf(positions);
   }
 
   /** See {@link EnvelopeSigner#open}. */
@@ -130,35 +121,12 @@ public final class EnvelopeSignerImpl implements EnvelopeSigner {
       Position next = new Position(seq, signed.hash());
       // the number is used up even if it cannot be stored: reusing it could fork the stream
       stream.last = next;
-      commit(device, next);
+      store.advance(device, next);
       return new Envelope(signed.bytes(), id, epoch, seq, signed.hash(), time);
     }
   }
 
   private DeviceStream loadedStream(String device) {
-    synchronized (positionsLock) {
-      return new DeviceStream(positions.get(device));
-    }
-  }
-
-  private void commit(String device, Position position) throws EnvelopeException {
-    long mine;
-    synchronized (positionsLock) {
-      positions.put(device, position);
-      mine = ++version;
-    }
-    synchronized (writeLock) {
-      if (durableVersion >= mine) {
-        return;
-      }
-      State snapshot;
-      long snapshotVersion;
-      synchronized (positionsLock) {
-        snapshot = new State(keys.site(), keys.gateway(), epoch, positions);
-        snapshotVersion = version;
-      }
-      store.save(snapshot);
-      durableVersion = snapshotVersion;
-    }
+    return new DeviceStream(loaded.get(device));
   }
 }

@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * }</pre>
  *
  * Each save writes {@code <file>.tmp}, forces it to disk, renames it over the file atomically and
- * forces the directory, so the file is always either the old or the new state.
+ * forces the directory, so the file is always either the old or the new state. Advances are written
+ * in groups: whichever thread writes stores every position advanced so far, so devices that sign in
+ * parallel share one write instead of queueing one each.
  */
 public final class FileStreamStateStore implements StreamStateStore {
 
@@ -50,6 +52,15 @@ public final class FileStreamStateStore implements StreamStateStore {
   private final Path directory;
   private final FileChannel lockChannel;
   private final FileLock lock;
+
+  private final Object stateLock = new Object();
+  // guarded by stateLock: the newest state, and how many changes it has seen
+  private State state;
+  private long version;
+
+  private final Object writeLock = new Object();
+  // guarded by writeLock
+  private long durableVersion;
 
   private FileStreamStateStore(Path file, FileChannel lockChannel, FileLock lock) {
     this.file = file;
@@ -161,6 +172,46 @@ public final class FileStreamStateStore implements StreamStateStore {
 
   @Override
   public void save(State state) throws EnvelopeException {
+    long mine;
+    synchronized (stateLock) {
+      this.state = state;
+      mine = ++version;
+    }
+    writeUpTo(mine);
+  }
+
+  @Override
+  public void advance(String device, Position position) throws EnvelopeException {
+    long mine;
+    synchronized (stateLock) {
+      if (state == null) {
+        throw new IllegalStateException("advance before the state was saved in " + file);
+      }
+      Map<String, Position> streams = new TreeMap<>(state.streams());
+      streams.put(device, position);
+      state = new State(state.site(), state.gateway(), state.epoch(), streams);
+      mine = ++version;
+    }
+    writeUpTo(mine);
+  }
+
+  private void writeUpTo(long mine) throws EnvelopeException {
+    synchronized (writeLock) {
+      if (durableVersion >= mine) {
+        return;
+      }
+      State snapshot;
+      long snapshotVersion;
+      synchronized (stateLock) {
+        snapshot = state;
+        snapshotVersion = version;
+      }
+      write(snapshot);
+      durableVersion = snapshotVersion;
+    }
+  }
+
+  private void write(State state) throws EnvelopeException {
     try {
       byte[] bytes = serialize(state);
       try (FileChannel out =

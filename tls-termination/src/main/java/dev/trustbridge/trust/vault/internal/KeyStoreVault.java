@@ -1,5 +1,6 @@
 package dev.trustbridge.trust.vault.internal;
 
+import dev.trustbridge.trust.atrest.KeySealer;
 import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultException;
@@ -10,11 +11,13 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.ProviderException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import javax.crypto.SecretKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -53,6 +56,57 @@ abstract class KeyStoreVault implements Vault {
 
   /** Where a key lives, as {@link Identity#keyUri()} reports it. */
   abstract String keyUri(String alias);
+
+  /** A new AES-256 key, generated where this backend keeps keys. */
+  abstract SecretKey newWrappingKey() throws GeneralSecurityException;
+
+  /** The provider that encrypts with this backend's secret keys. */
+  abstract Provider wrappingProvider();
+
+  @Override
+  public synchronized KeySealer keySealer(String alias) throws VaultException {
+    KeyStore.ProtectionParameter protection =
+        entryPassword() == null ? null : new KeyStore.PasswordProtection(entryPassword());
+    try {
+      if (keyStore.entryInstanceOf(alias, KeyStore.SecretKeyEntry.class)) {
+        SecretKey key =
+            ((KeyStore.SecretKeyEntry) keyStore.getEntry(alias, protection)).getSecretKey();
+        return new WrappingKeySealer(key, wrappingProvider(), keyUri(alias), isHardware());
+      }
+      if (keyStore.containsAlias(alias)) {
+        throw new VaultException(
+            Reason.KEY_EXISTS,
+            "entry '" + alias + "' in " + description() + " is not a secret key");
+      }
+      keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(newWrappingKey()), protection);
+      persist();
+      LOG.info("vault wrapping key generated alias={} vault=\"{}\"", alias, description());
+      SecretKey key =
+          ((KeyStore.SecretKeyEntry) keyStore.getEntry(alias, protection)).getSecretKey();
+      return new WrappingKeySealer(key, wrappingProvider(), keyUri(alias), isHardware());
+    } catch (GeneralSecurityException | ProviderException e) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED,
+          "cannot generate or read the wrapping key '"
+              + alias
+              + "' in "
+              + description()
+              + ": "
+              + rootMessage(e)
+              + (isHardware()
+                  ? " (a TPM token cannot generate secret keys: seal with the TPM)"
+                  : ""),
+          e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
 
   @Override
   public synchronized Identity generateIdentity(String alias, String subject)

@@ -17,6 +17,8 @@ import java.security.Security;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
 import javax.security.auth.login.LoginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,14 @@ public final class Pkcs11Vault extends KeyStoreVault {
       attributes(generate, CKO_PUBLIC_KEY, CKK_EC) = {
         CKA_TOKEN = true
         CKA_VERIFY = true
+      }
+      attributes(generate, CKO_SECRET_KEY, CKK_AES) = {
+        CKA_TOKEN = true
+        CKA_PRIVATE = true
+        CKA_SENSITIVE = true
+        CKA_EXTRACTABLE = false
+        CKA_ENCRYPT = true
+        CKA_DECRYPT = true
       }
       """;
 
@@ -147,14 +157,6 @@ public final class Pkcs11Vault extends KeyStoreVault {
     return false;
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-  }
-
   @Override
   KeyPair newKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
@@ -164,6 +166,18 @@ public final class Pkcs11Vault extends KeyStoreVault {
 
   @Override
   Provider signingProvider() {
+    return provider;
+  }
+
+  @Override
+  SecretKey newWrappingKey() throws GeneralSecurityException {
+    KeyGenerator generator = KeyGenerator.getInstance("AES", provider);
+    generator.init(256);
+    return generator.generateKey();
+  }
+
+  @Override
+  Provider wrappingProvider() {
     return provider;
   }
 

@@ -16,9 +16,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.Provider;
+import java.security.Security;
 import java.security.UnrecoverableKeyException;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +86,18 @@ public final class SoftwareVault extends KeyStoreVault {
   @Override
   Provider signingProvider() {
     return BC;
+  }
+
+  @Override
+  SecretKey newWrappingKey() throws GeneralSecurityException {
+    KeyGenerator generator = KeyGenerator.getInstance("AES");
+    generator.init(256);
+    return generator.generateKey();
+  }
+
+  @Override
+  Provider wrappingProvider() {
+    return Security.getProvider("SunJCE");
   }
 
   @Override
