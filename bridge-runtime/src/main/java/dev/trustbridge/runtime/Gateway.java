@@ -6,14 +6,21 @@ import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
+import dev.trustbridge.runtime.outbox.DataKeyProtection;
+import dev.trustbridge.runtime.outbox.DurableOutbox;
+import dev.trustbridge.runtime.outbox.OutboxException;
+import dev.trustbridge.runtime.outbox.OutboxStore;
+import dev.trustbridge.trust.atrest.DataKey;
 import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.Vaults;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -32,14 +39,25 @@ public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final String CERTS_TOPIC = "tb/v1/{site}/{gateway}/$certs";
 
+  /** Where stream positions were kept before the outbox store held them. */
+  private static final String EARLIER_STATE_FILE = "streams.json";
+
   private final GatewayConfig config;
   private final Vault vault;
+  private final OutboxStore outboxStore;
   private final GatewaySigning signing;
+  private final List<DurableOutbox> outboxes = new ArrayList<>();
   private final Main main;
 
-  private Gateway(GatewayConfig config, Vault vault, Identity identity, GatewaySigning signing) {
+  private Gateway(
+      GatewayConfig config,
+      Vault vault,
+      Identity identity,
+      OutboxStore outboxStore,
+      GatewaySigning signing) {
     this.config = config;
     this.vault = vault;
+    this.outboxStore = outboxStore;
     this.signing = signing;
     this.main = new Main();
     main.configure()
@@ -60,6 +78,11 @@ public final class Gateway implements AutoCloseable {
     mqtt.getConfiguration().setEncoder(signing.encoder());
     mqtt.setUplinks(
         config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
+    for (UplinkSettings uplink : config.uplinks()) {
+      DurableOutbox outbox = outboxStore.outbox(uplink.id(), config.outbox(), signing.encoder());
+      outboxes.add(outbox);
+      mqtt.setOutbox(uplink.id(), outbox);
+    }
     main.bind("mqtt", mqtt);
     main.configure().health().withEnabled(true);
     main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
@@ -126,14 +149,16 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Opens the identity key before anything connects; a vault that cannot be opened, a missing key
-   * or, in production, a key without a CA-issued certificate stops the start.
+   * Opens the identity key before anything connects, then the outbox store under its data key; a
+   * vault that cannot be opened, a missing key or, in production, a key without a CA-issued
+   * certificate stops the start.
    */
   private static Gateway open(GatewayConfig config)
-      throws VaultException, EnvelopeException, IOException {
+      throws VaultException, EnvelopeException, OutboxException {
     logStart(config);
     Vault vault = Vaults.open(config.identity().key().vault());
     config.identity().key().vault().clear();
+    OutboxStore outboxStore = null;
     try {
       Identity identity = vault.identity(config.identity().key().alias());
       LOG.info(
@@ -155,8 +180,23 @@ public final class Gateway implements AutoCloseable {
         LOG.warn(
             "gateway identity is not enrolled: brokers will refuse its self-signed certificate");
       }
-      return new Gateway(config, vault, identity, GatewaySigning.start(config, identity));
-    } catch (VaultException | EnvelopeException | IOException | RuntimeException e) {
+      Path state = config.envelopes().stateDirectory();
+      DataKey dataKey =
+          DataKeyProtection.open(config.outbox(), config.identity().key().vault(), vault, state);
+      if (!dataKey.isHardwareProtected()) {
+        LOG.warn(
+            "outbox data key is protected by software only ({}): development only",
+            dataKey.protection());
+      }
+      outboxStore = OutboxStore.open(state, dataKey, Clock.systemUTC());
+      GatewaySigning signing =
+          GatewaySigning.start(
+              config, identity, outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)));
+      return new Gateway(config, vault, identity, outboxStore, signing);
+    } catch (VaultException | EnvelopeException | OutboxException | RuntimeException e) {
+      if (outboxStore != null) {
+        outboxStore.close();
+      }
       vault.close();
       throw e;
     }
@@ -181,12 +221,19 @@ public final class Gateway implements AutoCloseable {
     return main.getCamelContext();
   }
 
+  /** The outbox store, for tests and tooling. */
+  public OutboxStore outboxStore() {
+    return outboxStore;
+  }
+
   @Override
   public void close() {
+    outboxes.forEach(DurableOutbox::refuseWaiting);
     try {
       main.stop();
     } finally {
       signing.close();
+      outboxStore.close();
       vault.close();
     }
   }

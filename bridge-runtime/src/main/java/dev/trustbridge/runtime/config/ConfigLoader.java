@@ -66,6 +66,7 @@ public final class ConfigLoader {
     List<UplinkSettings> uplinks =
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
     EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
+    OutboxSettings outbox = OutboxReader.read(root, identity.securityMode());
     root.rejectUnknownKeys();
 
     Set<String> routeIds = new HashSet<>();
@@ -76,7 +77,7 @@ public final class ConfigLoader {
       }
     }
     problems.throwIfAny();
-    return new GatewayConfig(directory, identity, devices, uplinks, envelopes, routeFiles);
+    return new GatewayConfig(directory, identity, devices, uplinks, envelopes, outbox, routeFiles);
   }
 
   /**

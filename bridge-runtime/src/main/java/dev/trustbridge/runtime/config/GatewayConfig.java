@@ -14,6 +14,7 @@ import java.util.List;
  * @param modbusDevices the registered Modbus TCP devices
  * @param uplinks the cloud broker connections
  * @param envelopes how what leaves the gateway is signed
+ * @param outbox how telemetry is kept until the broker acknowledges it
  * @param routeFiles the Camel YAML DSL route files, sorted by name
  */
 public record GatewayConfig(
@@ -22,6 +23,7 @@ public record GatewayConfig(
     List<ModbusDevice> modbusDevices,
     List<UplinkSettings> uplinks,
     EnvelopeSettings envelopes,
+    OutboxSettings outbox,
     List<Path> routeFiles) {
 
   public GatewayConfig {

@@ -3,6 +3,7 @@ package dev.trustbridge.policy.signing;
 import dev.trustbridge.adapters.Sample;
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.SampleBatchEncoder;
+import dev.trustbridge.trust.envelope.Envelope;
 import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeSigner;
@@ -35,14 +36,23 @@ public final class SigningEncoder implements SampleBatchEncoder {
    */
   @Override
   public byte[] encode(SampleBatch batch) {
+    return sign(batch).bytes();
+  }
+
+  /**
+   * Signs the batch into the next envelope of its device's stream.
+   *
+   * @throws IllegalArgumentException if the device is not registered
+   * @throws IllegalStateException if signing fails (no valid session key, state not durable)
+   */
+  public Envelope sign(SampleBatch batch) {
     if (!registeredDevices.contains(batch.deviceId())) {
       throw new IllegalArgumentException(
           "refusing to sign samples of unregistered device '" + batch.deviceId() + "'");
     }
     try {
-      return signer
-          .sign(batch.deviceId(), batch.samples().stream().map(SigningEncoder::toEnvelope).toList())
-          .bytes();
+      return signer.sign(
+          batch.deviceId(), batch.samples().stream().map(SigningEncoder::toEnvelope).toList());
     } catch (EnvelopeException e) {
       throw new IllegalStateException(
           "cannot sign samples of device " + batch.deviceId() + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.trustbridge.adapters.mqtt;
 import dev.trustbridge.adapters.mqtt.internal.TopicTemplate;
 import dev.trustbridge.adapters.mqtt.internal.Uplink;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ public class MqttComponent extends DefaultComponent {
 
   private final Map<String, UplinkSettings> uplinkSettings = new LinkedHashMap<>();
   private final Map<String, Uplink> uplinks = new ConcurrentHashMap<>();
+  private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
   /**
    * Adds an uplink; all uplinks must be added before the component starts.
@@ -63,6 +65,24 @@ public class MqttComponent extends DefaultComponent {
     }
     uplinkSettings.clear();
     settings.forEach(this::addUplink);
+  }
+
+  /**
+   * Puts a durable outbox in front of an uplink; see {@link Outbox} for what goes through it.
+   *
+   * @throws IllegalArgumentException if no uplink has this id, or it has an outbox already
+   * @throws IllegalStateException if the component has started
+   */
+  public synchronized void setOutbox(String uplinkId, Outbox outbox) {
+    Objects.requireNonNull(outbox, "outbox");
+    if (isStarting() || isStarted()) {
+      throw new IllegalStateException(
+          "outbox of uplink '" + uplinkId + "' set after the mqtt component started");
+    }
+    requireKnown(uplinkId, "setOutbox");
+    if (outboxes.putIfAbsent(uplinkId, outbox) != null) {
+      throw new IllegalArgumentException("uplink '" + uplinkId + "' has an outbox already");
+    }
   }
 
   /** The configured uplinks, in the order they were added. */
@@ -146,16 +166,25 @@ public class MqttComponent extends DefaultComponent {
     for (Uplink uplink : prepared) {
       uplinks.put(uplink.id(), uplink);
       uplink.start();
+      Outbox outbox = outboxes.get(uplink.id());
+      if (outbox != null) {
+        outbox.start(uplink.publisher(Duration.ofMillis(configuration.getPublishTimeout())));
+      }
     }
   }
 
   @Override
   protected synchronized void doStop() throws Exception {
+    outboxes.values().forEach(Outbox::stop);
     for (Uplink uplink : uplinks.values()) {
       uplink.stop();
     }
     uplinks.clear();
     super.doStop();
+  }
+
+  Optional<Outbox> outbox(String uplinkId) {
+    return Optional.ofNullable(outboxes.get(uplinkId));
   }
 
   Uplink uplink(String uplinkId) {

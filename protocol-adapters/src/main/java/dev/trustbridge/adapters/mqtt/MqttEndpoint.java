@@ -55,6 +55,7 @@ public class MqttEndpoint extends DefaultEndpoint {
     return new MqttProducer(
         this,
         () -> component.uplink(uplinkId),
+        () -> component.outbox(uplinkId),
         topic,
         configuration.getEncoder(),
         configuration.getQos(),

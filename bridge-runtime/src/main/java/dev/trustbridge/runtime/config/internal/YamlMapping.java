@@ -26,6 +26,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class YamlMapping {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
   private final String file;
   private final String path;
@@ -197,6 +198,36 @@ public final class YamlMapping {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * A number of bytes such as {@code 4096}, {@code 64KiB}, {@code 256MiB} or {@code 2GiB}, at least
+   * {@code min}, or the fallback when absent.
+   */
+  public long size(String key, long fallback, long min) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              Matcher matcher = SIZE.matcher(text.strip());
+              if (!matcher.matches() || matcher.group(1).length() > 12) {
+                problem(key, "'" + text + "' is not a size such as 4096, 64KiB, 256MiB or 2GiB");
+                return Optional.<Long>empty();
+              }
+              long unit =
+                  switch (matcher.group(2) == null ? "B" : matcher.group(2)) {
+                    case "KiB" -> 1L << 10;
+                    case "MiB" -> 1L << 20;
+                    case "GiB" -> 1L << 30;
+                    default -> 1L;
+                  };
+              long value = Long.parseLong(matcher.group(1)) * unit;
+              if (value < min) {
+                problem(key, text.strip() + " is less than the minimum of " + min + " bytes");
+                return Optional.<Long>empty();
+              }
+              return Optional.of(value);
+            })
+        .orElse(fallback);
   }
 
   /** One of a closed set of names, or the fallback when absent or unknown (then a problem). */

@@ -4,6 +4,7 @@ import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.SampleBatchEncoder;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.mqtt.MqttUplinkException;
+import dev.trustbridge.adapters.mqtt.Outbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,22 +20,27 @@ import org.apache.camel.support.DefaultAsyncProducer;
 /**
  * Publishes each exchange's body on its uplink and completes the exchange when the broker has it:
  * on PUBACK at QoS 1. A {@link SampleBatch} body goes through the encoder; {@code byte[]} and
- * {@code String} bodies are sent as they are.
+ * {@code String} bodies are sent as they are. When the uplink has an {@link Outbox}, a {@link
+ * SampleBatch} at QoS 1 without retain goes to it instead, and the exchange completes once the
+ * outbox has accepted it.
  */
 public final class MqttProducer extends DefaultAsyncProducer {
 
   private final Supplier<Uplink> uplinkSource;
+  private final Supplier<Optional<Outbox>> outboxSource;
   private final TopicTemplate topic;
   private final SampleBatchEncoder encoder;
   private final int qos;
   private final boolean retain;
   private final Duration timeout;
   private Uplink uplink;
+  private Optional<Outbox> outbox;
 
   /** {@code uplinkSource} gives the running uplink once the component has started. */
   public MqttProducer(
       Endpoint endpoint,
       Supplier<Uplink> uplinkSource,
+      Supplier<Optional<Outbox>> outboxSource,
       TopicTemplate topic,
       SampleBatchEncoder encoder,
       int qos,
@@ -42,6 +48,7 @@ public final class MqttProducer extends DefaultAsyncProducer {
       Duration timeout) {
     super(endpoint);
     this.uplinkSource = uplinkSource;
+    this.outboxSource = outboxSource;
     this.topic = topic;
     this.encoder = encoder;
     this.qos = qos;
@@ -53,10 +60,15 @@ public final class MqttProducer extends DefaultAsyncProducer {
   protected void doStart() throws Exception {
     super.doStart();
     uplink = uplinkSource.get();
+    // only what is acknowledged can be forgotten, so only QoS 1 without retain is kept durably
+    outbox = qos == 1 && !retain ? outboxSource.get() : Optional.empty();
   }
 
   @Override
   public boolean process(Exchange exchange, AsyncCallback callback) {
+    if (outbox.isPresent() && exchange.getMessage().getBody() instanceof SampleBatch batch) {
+      return accept(outbox.get(), batch, exchange, callback);
+    }
     Publication publication;
     try {
       publication = publication(exchange.getMessage());
@@ -82,10 +94,41 @@ public final class MqttProducer extends DefaultAsyncProducer {
     return false;
   }
 
+  private boolean accept(
+      Outbox outbox, SampleBatch batch, Exchange exchange, AsyncCallback callback) {
+    String resolved;
+    try {
+      resolved =
+          topic.resolve(deviceOf(exchange.getMessage()).or(() -> Optional.of(batch.deviceId())));
+    } catch (RuntimeException e) {
+      exchange.setException(
+          new MqttUplinkException(
+              uplink.id(), "uplink '" + uplink.id() + "': " + e.getMessage(), e));
+      callback.done(true);
+      return true;
+    }
+    outbox
+        .accept(batch, resolved)
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                exchange.setException(
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error);
+              }
+              callback.done(false);
+            });
+    return false;
+  }
+
+  private static Optional<String> deviceOf(Message message) {
+    return Optional.ofNullable(message.getHeader(TrustBridgeHeaders.DEVICE_ID, String.class));
+  }
+
   private Publication publication(Message message) {
     Object body = message.getBody();
-    Optional<String> device =
-        Optional.ofNullable(message.getHeader(TrustBridgeHeaders.DEVICE_ID, String.class));
+    Optional<String> device = deviceOf(message);
     if (body instanceof SampleBatch batch) {
       return new Publication(
           topic.resolve(device.or(() -> Optional.of(batch.deviceId()))),

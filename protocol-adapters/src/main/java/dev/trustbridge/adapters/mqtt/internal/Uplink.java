@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientReconnector;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import dev.trustbridge.adapters.mqtt.MqttConstants;
 import dev.trustbridge.adapters.mqtt.MqttUplinkException;
+import dev.trustbridge.adapters.mqtt.UplinkPublisher;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,6 +136,34 @@ public final class Uplink {
     // a continuation of `ready` would run on the client's event loop, where a publish may block
     CompletableFuture<Void> sent =
         ready.isDone() ? send(publication) : ready.thenComposeAsync(ignored -> send(publication));
+    return withTimeout(sent, publication, ready, timeout);
+  }
+
+  /**
+   * A publisher for an outbox: it sends at once, so that messages keep the order of the calls,
+   * rather than waiting for the connection as {@link #publish} does.
+   */
+  public UplinkPublisher publisher(Duration timeout) {
+    return new UplinkPublisher() {
+      @Override
+      public boolean isConnected() {
+        return wire.isConnected();
+      }
+
+      @Override
+      public CompletableFuture<Void> publish(String topic, byte[] payload, String contentType) {
+        Publication publication =
+            new Publication(topic, payload, 1, false, Optional.of(contentType));
+        return withTimeout(send(publication), publication, connected, timeout);
+      }
+    };
+  }
+
+  private CompletableFuture<Void> withTimeout(
+      CompletableFuture<Void> sent,
+      Publication publication,
+      CompletableFuture<Void> ready,
+      Duration timeout) {
     return sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (ignored, error) -> {

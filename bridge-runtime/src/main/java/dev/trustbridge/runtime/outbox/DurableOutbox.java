@@ -1,0 +1,352 @@
+package dev.trustbridge.runtime.outbox;
+
+import dev.trustbridge.adapters.SampleBatch;
+import dev.trustbridge.adapters.mqtt.Outbox;
+import dev.trustbridge.adapters.mqtt.UplinkPublisher;
+import dev.trustbridge.policy.signing.SigningEncoder;
+import dev.trustbridge.runtime.config.OutboxSettings;
+import dev.trustbridge.runtime.config.OutboxSettings.WhenFull;
+import dev.trustbridge.trust.envelope.Envelope;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbox of one uplink. {@link #accept} signs a batch into the next envelope of its device and
+ * appends it to the store under the device's lock, so that a device's envelopes are stored in the
+ * order of their sequence numbers; it completes once the envelope is committed. A drainer thread
+ * publishes stored envelopes oldest first, up to {@code inFlight} awaiting their PUBACK at once,
+ * and deletes each one on its PUBACK. When a publish fails, the drainer lets the others settle and
+ * resumes from the first that failed, so the broker sees every envelope in order; some may arrive
+ * twice, as exact redeliveries.
+ */
+public final class DurableOutbox implements Outbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DurableOutbox.class);
+  private static final int READ_BATCH = 256;
+  private static final long IDLE_WAIT_MS = 1_000;
+  private static final long POLL_MS = 200;
+  private static final long EXPIRY_CHECK_MS = 5_000;
+  private static final long MAX_RETRY_DELAY_MS = 5_000;
+  private static final long STOP_WAIT_MS = 5_000;
+
+  private final OutboxStore store;
+  private final String uplink;
+  private final OutboxSettings settings;
+  private final SigningEncoder encoder;
+  private final Clock clock;
+  private final OutboxStore.Account account;
+  private final Semaphore window;
+  // the newest record handed to the broker; older ones are not dropped
+  private final AtomicLong lastSent = new AtomicLong();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong firstFailed = new AtomicLong(Long.MAX_VALUE);
+
+  private volatile UplinkPublisher publisher;
+  private volatile Thread drainer;
+  private volatile boolean running;
+  private volatile boolean refusing;
+  private volatile boolean full;
+
+  DurableOutbox(
+      OutboxStore store,
+      String uplink,
+      OutboxSettings settings,
+      SigningEncoder encoder,
+      Clock clock) {
+    this.store = store;
+    this.uplink = uplink;
+    this.settings = settings;
+    this.encoder = encoder;
+    this.clock = clock;
+    this.account = store.account(uplink);
+    this.window = new Semaphore(settings.inFlight());
+  }
+
+  @Override
+  public CompletionStage<Void> accept(SampleBatch batch, String topic) {
+    try {
+      makeRoom();
+    } catch (OutboxException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    synchronized (store.deviceLock(batch.deviceId())) {
+      Envelope envelope;
+      try {
+        envelope = encoder.sign(batch);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return store.append(uplink, envelope, topic);
+    }
+  }
+
+  /**
+   * Applies the bound before a new envelope is signed: drops the oldest envelopes not yet handed to
+   * the broker, or waits until deliveries make room.
+   */
+  private void makeRoom() throws OutboxException {
+    if (account.bytes() < settings.maxBytes()) {
+      if (full) {
+        full = false;
+        LOG.info("outbox has room again uplink={} bytes={}", uplink, account.bytes());
+      }
+      return;
+    }
+    if (settings.whenFull() == WhenFull.DROP_OLDEST) {
+      long target = settings.maxBytes() - settings.maxBytes() / 10;
+      drop(account.bytes() - target, Long.MIN_VALUE, "full");
+      if (account.bytes() < settings.maxBytes()) {
+        return;
+      }
+    }
+    if (!full) {
+      full = true;
+      LOG.warn(
+          "outbox full uplink={} bytes={} maxBytes={} whenFull={}: producers wait for deliveries",
+          uplink,
+          account.bytes(),
+          settings.maxBytes(),
+          settings.whenFull().configName());
+    }
+    try {
+      while (!account.awaitBelow(settings.maxBytes(), POLL_MS)) {
+        if (refusing) {
+          throw new OutboxException(
+              "outbox of uplink '"
+                  + uplink
+                  + "' is full and the gateway is stopping: not accepted");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutboxException(
+          "interrupted while waiting for room in the outbox of uplink '" + uplink + "'");
+    }
+  }
+
+  private void drop(long bytes, long acceptedBefore, String reason) throws OutboxException {
+    List<StoredRecord> dropped;
+    try {
+      dropped = store.drop(uplink, lastSent.get(), bytes, acceptedBefore, reason).join();
+    } catch (RuntimeException e) {
+      throw new OutboxException(
+          "cannot drop from the outbox of uplink '" + uplink + "': " + e.getMessage(), e);
+    }
+    if (!dropped.isEmpty()) {
+      LOG.warn(
+          "outbox dropped envelopes uplink={} reason={} count={} streams={}",
+          uplink,
+          reason,
+          dropped.size(),
+          ranges(dropped));
+    }
+  }
+
+  /** The dropped sequence numbers per device, such as {@code plc-1:5..9}. */
+  private static String ranges(List<StoredRecord> dropped) {
+    Map<String, long[]> byDevice = new TreeMap<>();
+    for (StoredRecord record : dropped) {
+      byDevice.merge(
+          record.device(),
+          new long[] {record.seq(), record.seq()},
+          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    }
+    return byDevice.entrySet().stream()
+        .map(e -> e.getKey() + ":" + e.getValue()[0] + ".." + e.getValue()[1])
+        .collect(Collectors.joining(","));
+  }
+
+  @Override
+  public synchronized void start(UplinkPublisher publisher) {
+    this.publisher = publisher;
+    running = true;
+    Thread thread = new Thread(this::drainLoop, "trustbridge-outbox-" + uplink);
+    thread.setDaemon(true);
+    drainer = thread;
+    thread.start();
+    LOG.info(
+        "outbox forwarding uplink={} waiting={} bytes={} maxBytes={} whenFull={} inFlight={}",
+        uplink,
+        account.depth(),
+        account.bytes(),
+        settings.maxBytes(),
+        settings.whenFull().configName(),
+        settings.inFlight());
+  }
+
+  /** Wakes producers that wait for room and refuses their batches: the gateway is stopping. */
+  public void refuseWaiting() {
+    refusing = true;
+  }
+
+  @Override
+  public synchronized void stop() {
+    running = false;
+    Thread thread = drainer;
+    if (thread == null) {
+      return;
+    }
+    try {
+      thread.join(STOP_WAIT_MS);
+      // publishes still in flight may be acknowledged; what is not stays stored
+      if (window.tryAcquire(settings.inFlight(), STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        window.release(settings.inFlight());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    drainer = null;
+    LOG.info("outbox forwarding stopped uplink={} waiting={}", uplink, account.depth());
+  }
+
+  private void drainLoop() {
+    long delay = 100;
+    while (running) {
+      try (Connection reader = store.openReader()) {
+        drain(reader);
+        return;
+      } catch (SQLException e) {
+        LOG.error(
+            "outbox cannot read its store uplink={} file={} error=\"{}\"; retrying",
+            uplink,
+            store.file(),
+            e.getMessage());
+        sleep(delay);
+        delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+      }
+    }
+  }
+
+  private void drain(Connection reader) throws SQLException {
+    long cursor = 0;
+    long nextExpiryCheck = 0;
+    int failures = 0;
+    while (running) {
+      if (failure.get() != null) {
+        cursor = resume(failures++);
+        continue;
+      }
+      if (!publisher.isConnected()) {
+        sleep(POLL_MS);
+        continue;
+      }
+      if (settings.maxAge().isPresent() && clock.millis() >= nextExpiryCheck) {
+        nextExpiryCheck = clock.millis() + EXPIRY_CHECK_MS;
+        expire();
+      }
+      List<StoredRecord> records = store.read(reader, uplink, cursor, READ_BATCH);
+      if (records.isEmpty()) {
+        failures = 0;
+        awaitAppended();
+        continue;
+      }
+      for (StoredRecord record : records) {
+        if (!running || failure.get() != null || !acquireWindow()) {
+          break;
+        }
+        cursor = record.id();
+        lastSent.set(cursor);
+        publish(record);
+      }
+    }
+  }
+
+  private void publish(StoredRecord record) {
+    Optional<byte[]> envelope = store.open(record);
+    if (envelope.isEmpty()) {
+      window.release();
+      store.quarantine(record);
+      return;
+    }
+    CompletableFuture<Void> sent;
+    try {
+      sent = publisher.publish(record.topic(), envelope.get(), SigningEncoder.CONTENT_TYPE);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (ignored, error) -> {
+          if (error == null) {
+            store.delivered(record);
+          } else {
+            firstFailed.accumulateAndGet(record.id(), Math::min);
+            failure.compareAndSet(null, error);
+          }
+          window.release();
+        });
+  }
+
+  /**
+   * After a failed publish: waits until every publish in flight has settled and the deletions of
+   * the acknowledged ones are committed, then returns the cursor before the first failed record.
+   */
+  private long resume(int failures) {
+    window.acquireUninterruptibly(settings.inFlight());
+    window.release(settings.inFlight());
+    store.flush().join();
+    Throwable error = failure.get();
+    long from = firstFailed.getAndSet(Long.MAX_VALUE);
+    failure.set(null);
+    long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(failures, 10));
+    LOG.warn(
+        "outbox forwarding interrupted uplink={} resumeFromRecord={} retryInMs={} error=\"{}\"",
+        uplink,
+        from,
+        delay,
+        error);
+    sleep(delay);
+    return from - 1;
+  }
+
+  private void expire() {
+    long before = clock.millis() - settings.maxAge().orElseThrow().toMillis();
+    try {
+      drop(0, before, "expired");
+    } catch (OutboxException e) {
+      LOG.warn("outbox expiry failed uplink={} error=\"{}\"", uplink, e.getMessage());
+    }
+  }
+
+  private boolean acquireWindow() {
+    try {
+      while (running) {
+        if (window.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  private void awaitAppended() {
+    try {
+      account.awaitAppended(IDLE_WAIT_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
