@@ -6,6 +6,7 @@ import dev.trustbridge.adapters.mqtt.UplinkPublisher;
 import dev.trustbridge.policy.signing.SigningEncoder;
 import dev.trustbridge.runtime.config.OutboxSettings;
 import dev.trustbridge.runtime.config.OutboxSettings.WhenFull;
+import dev.trustbridge.trust.envelope.DroppedEnvelopes;
 import dev.trustbridge.trust.envelope.Envelope;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -107,7 +108,8 @@ public final class DurableOutbox implements Outbox {
       return;
     }
     if (settings.whenFull() == WhenFull.DROP_OLDEST) {
-      long target = settings.maxBytes() - settings.maxBytes() / 10;
+      // well below the bound, so that the drop notices fit and not every batch drops again
+      long target = settings.maxBytes() - settings.maxBytes() / 4;
       drop(account.bytes() - target, Long.MIN_VALUE, "full");
       if (account.bytes() < settings.maxBytes()) {
         return;
@@ -146,28 +148,57 @@ public final class DurableOutbox implements Outbox {
       throw new OutboxException(
           "cannot drop from the outbox of uplink '" + uplink + "': " + e.getMessage(), e);
     }
-    if (!dropped.isEmpty()) {
-      LOG.warn(
-          "outbox dropped envelopes uplink={} reason={} count={} streams={}",
-          uplink,
-          reason,
-          dropped.size(),
-          ranges(dropped));
+    if (dropped.isEmpty()) {
+      return;
+    }
+    Map<String, DroppedEnvelopes> notices = notices(dropped, reason);
+    LOG.warn(
+        "outbox dropped envelopes uplink={} reason={} count={} streams={}",
+        uplink,
+        reason,
+        dropped.size(),
+        notices.entrySet().stream()
+            .map(e -> e.getKey() + ":" + e.getValue().fromSeq() + ".." + e.getValue().toSeq())
+            .collect(Collectors.joining(",")));
+    Map<String, String> topics = new TreeMap<>();
+    dropped.forEach(record -> topics.put(record.device(), record.topic()));
+    // verifiers learn from a signed notice in the stream which numbers the gateway dropped, and why
+    for (Map.Entry<String, DroppedEnvelopes> notice : notices.entrySet()) {
+      synchronized (store.deviceLock(notice.getKey())) {
+        Envelope envelope = encoder.signDropNotice(notice.getKey(), notice.getValue());
+        store.append(uplink, envelope, topics.get(notice.getKey()), Optional.of(notice.getValue()));
+      }
     }
   }
 
-  /** The dropped sequence numbers per device, such as {@code plc-1:5..9}. */
-  private static String ranges(List<StoredRecord> dropped) {
+  /**
+   * One notice per device: the range of its dropped sequence numbers and their count. A dropped
+   * notice is folded into the new one, its own number included, so that what it said survives.
+   */
+  private static Map<String, DroppedEnvelopes> notices(List<StoredRecord> dropped, String reason) {
     Map<String, long[]> byDevice = new TreeMap<>();
     for (StoredRecord record : dropped) {
+      long[] range =
+          record
+              .notice()
+              .map(
+                  n ->
+                      new long[] {
+                        Math.min(n.fromSeq(), record.seq()),
+                        Math.max(n.toSeq(), record.seq()),
+                        n.count() + 1
+                      })
+              .orElse(new long[] {record.seq(), record.seq(), 1});
       byDevice.merge(
           record.device(),
-          new long[] {record.seq(), record.seq()},
-          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+          range,
+          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1]), a[2] + b[2]});
     }
-    return byDevice.entrySet().stream()
-        .map(e -> e.getKey() + ":" + e.getValue()[0] + ".." + e.getValue()[1])
-        .collect(Collectors.joining(","));
+    Map<String, DroppedEnvelopes> notices = new TreeMap<>();
+    byDevice.forEach(
+        (device, range) ->
+            notices.put(device, new DroppedEnvelopes(range[0], range[1], range[2], reason)));
+    return notices;
   }
 
   @Override

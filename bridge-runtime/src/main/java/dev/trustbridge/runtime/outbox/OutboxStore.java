@@ -3,6 +3,7 @@ package dev.trustbridge.runtime.outbox;
 import dev.trustbridge.policy.signing.SigningEncoder;
 import dev.trustbridge.runtime.config.OutboxSettings;
 import dev.trustbridge.trust.atrest.DataKey;
+import dev.trustbridge.trust.envelope.DroppedEnvelopes;
 import dev.trustbridge.trust.envelope.Envelope;
 import dev.trustbridge.trust.envelope.StreamStateStore;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +77,8 @@ public final class OutboxStore implements AutoCloseable {
       CREATE TABLE IF NOT EXISTS records (
         id INTEGER PRIMARY KEY AUTOINCREMENT, uplink TEXT NOT NULL, device TEXT NOT NULL,
         seq INTEGER NOT NULL, topic TEXT NOT NULL, accepted_ms INTEGER NOT NULL,
-        nonce BLOB NOT NULL, ciphertext BLOB NOT NULL);
+        nonce BLOB NOT NULL, ciphertext BLOB NOT NULL,
+        dropped_from INTEGER, dropped_to INTEGER, dropped_count INTEGER);
       CREATE INDEX IF NOT EXISTS records_by_uplink ON records (uplink, id);
       CREATE TABLE IF NOT EXISTS quarantine (
         id INTEGER PRIMARY KEY, uplink TEXT NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -342,6 +345,15 @@ public final class OutboxStore implements AutoCloseable {
    * order are committed in that order.
    */
   CompletableFuture<Void> append(String uplink, Envelope envelope, String topic) {
+    return append(uplink, envelope, topic, Optional.empty());
+  }
+
+  /**
+   * As {@link #append(String, Envelope, String)} for a drop notice, whose range is kept beside it,
+   * so that dropping the notice itself widens the next notice instead of losing what it said.
+   */
+  CompletableFuture<Void> append(
+      String uplink, Envelope envelope, String topic, Optional<DroppedEnvelopes> notice) {
     if (closing) {
       return CompletableFuture.failedFuture(
           new OutboxException("outbox store " + file + " is closed"));
@@ -365,6 +377,7 @@ public final class OutboxStore implements AutoCloseable {
             clock.millis(),
             nonce,
             ciphertext,
+            notice,
             new CompletableFuture<>());
     queue.add(append);
     return append.done;
@@ -397,7 +410,8 @@ public final class OutboxStore implements AutoCloseable {
                   rows.getString(4),
                   rows.getLong(5),
                   rows.getBytes(6),
-                  rows.getBytes(7)));
+                  rows.getBytes(7),
+                  Optional.empty()));
         }
       }
     }
@@ -721,6 +735,7 @@ public final class OutboxStore implements AutoCloseable {
       long acceptedMs,
       byte[] nonce,
       byte[] ciphertext,
+      Optional<DroppedEnvelopes> notice,
       CompletableFuture<Void> done)
       implements Operation {
 
@@ -728,8 +743,8 @@ public final class OutboxStore implements AutoCloseable {
     public void apply(OutboxStore store, Map<String, Long> counters) throws SQLException {
       try (PreparedStatement insert =
               store.connection.prepareStatement(
-                  "INSERT INTO records (uplink, device, seq, topic, accepted_ms, nonce, ciphertext)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                  "INSERT INTO records (uplink, device, seq, topic, accepted_ms, nonce, ciphertext,"
+                      + " dropped_from, dropped_to, dropped_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           PreparedStatement position =
               store.connection.prepareStatement(
                   "INSERT INTO streams (device, seq, hash) VALUES (?, ?, ?)"
@@ -742,6 +757,15 @@ public final class OutboxStore implements AutoCloseable {
         insert.setLong(5, acceptedMs);
         insert.setBytes(6, nonce);
         insert.setBytes(7, ciphertext);
+        if (notice.isPresent()) {
+          insert.setLong(8, notice.get().fromSeq());
+          insert.setLong(9, notice.get().toSeq());
+          insert.setLong(10, notice.get().count());
+        } else {
+          insert.setNull(8, Types.INTEGER);
+          insert.setNull(9, Types.INTEGER);
+          insert.setNull(10, Types.INTEGER);
+        }
         insert.executeUpdate();
         position.setString(1, device);
         position.setLong(2, seq);
@@ -841,7 +865,8 @@ public final class OutboxStore implements AutoCloseable {
       long freed = 0;
       try (PreparedStatement select =
           store.connection.prepareStatement(
-              "SELECT id, device, seq, topic, accepted_ms, length(ciphertext) FROM records"
+              "SELECT id, device, seq, topic, accepted_ms, length(ciphertext), dropped_from,"
+                  + " dropped_to, dropped_count FROM records"
                   + " WHERE uplink = ? AND id > ? ORDER BY id LIMIT 512")) {
         long cursor = afterId;
         boolean more = true;
@@ -867,7 +892,12 @@ public final class OutboxStore implements AutoCloseable {
                       rows.getString(4),
                       accepted,
                       new byte[0],
-                      new byte[rows.getInt(6)]);
+                      new byte[rows.getInt(6)],
+                      rows.getObject(7) == null
+                          ? Optional.empty()
+                          : Optional.of(
+                              new DroppedEnvelopes(
+                                  rows.getLong(7), rows.getLong(8), rows.getLong(9), reason)));
               chosen.add(record);
               freed += record.size();
             }

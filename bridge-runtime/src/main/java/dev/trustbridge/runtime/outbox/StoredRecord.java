@@ -1,10 +1,14 @@
 package dev.trustbridge.runtime.outbox;
 
+import dev.trustbridge.trust.envelope.DroppedEnvelopes;
+import java.util.Optional;
+
 /**
  * One envelope as the outbox keeps it: encrypted, with what its associated data binds it to.
  *
  * @param id the record's place in the store, increasing with every append
  * @param acceptedMs when the outbox accepted it, in epoch milliseconds
+ * @param notice for a drop notice, the range it announces
  */
 record StoredRecord(
     long id,
@@ -14,7 +18,8 @@ record StoredRecord(
     String topic,
     long acceptedMs,
     byte[] nonce,
-    byte[] ciphertext) {
+    byte[] ciphertext,
+    Optional<DroppedEnvelopes> notice) {
 
   /** What the record counts against its outbox's bound. */
   long size() {

@@ -3,6 +3,7 @@ package dev.trustbridge.policy.signing;
 import dev.trustbridge.adapters.Sample;
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.SampleBatchEncoder;
+import dev.trustbridge.trust.envelope.DroppedEnvelopes;
 import dev.trustbridge.trust.envelope.Envelope;
 import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
@@ -56,6 +57,21 @@ public final class SigningEncoder implements SampleBatchEncoder {
     } catch (EnvelopeException e) {
       throw new IllegalStateException(
           "cannot sign samples of device " + batch.deviceId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Signs a drop notice into the next envelope of the device's stream: which of its envelopes were
+   * dropped before they left the gateway, and why.
+   *
+   * @throws IllegalStateException if signing fails
+   */
+  public Envelope signDropNotice(String device, DroppedEnvelopes dropped) {
+    try {
+      return signer.signDropNotice(device, dropped);
+    } catch (EnvelopeException e) {
+      throw new IllegalStateException(
+          "cannot sign a drop notice of device " + device + ": " + e.getMessage(), e);
     }
   }
 

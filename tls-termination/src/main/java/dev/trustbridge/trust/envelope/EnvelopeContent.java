@@ -15,7 +15,9 @@ import java.util.Optional;
  * @param prev the hash of the previous envelope of the stream; empty for the first one ever
  * @param hash this envelope's hash: base64url SHA-256 of its JWS signing input
  * @param time the gateway time, at which the chain was validated
- * @param samples the samples
+ * @param samples the samples; none in a drop notice
+ * @param dropped in a drop notice, which earlier envelopes of the stream the gateway dropped and
+ *     why
  * @param chain the session certificate, the identity certificate, then the rest as sent
  */
 public record EnvelopeContent(
@@ -26,6 +28,7 @@ public record EnvelopeContent(
     String hash,
     Instant time,
     List<EnvelopeSample> samples,
+    Optional<DroppedEnvelopes> dropped,
     List<X509Certificate> chain) {
 
   public EnvelopeContent {
@@ -33,6 +36,7 @@ public record EnvelopeContent(
     Objects.requireNonNull(prev, "prev");
     Objects.requireNonNull(hash, "hash");
     Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(dropped, "dropped");
     samples = List.copyOf(samples);
     chain = List.copyOf(chain);
   }

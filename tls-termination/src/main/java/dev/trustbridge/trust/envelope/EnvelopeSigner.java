@@ -40,4 +40,12 @@ public interface EnvelopeSigner {
    * @throws IllegalArgumentException if the device id is not allowed
    */
   Envelope sign(String device, List<EnvelopeSample> samples) throws EnvelopeException;
+
+  /**
+   * Signs a drop notice: the next envelope of the device's stream, without samples, saying which
+   * earlier envelopes of the stream were dropped before they left the gateway, and why.
+   *
+   * @throws EnvelopeException as {@link #sign}
+   */
+  Envelope signDropNotice(String device, DroppedEnvelopes dropped) throws EnvelopeException;
 }

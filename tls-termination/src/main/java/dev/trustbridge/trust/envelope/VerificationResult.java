@@ -29,11 +29,14 @@ public sealed interface VerificationResult {
     EXPIRED_SESSION(false),
     /** The payload names another gateway or site than the identity certificate's CN and OU. */
     IDENTITY_MISMATCH(false),
-    /** The newest envelope of the stream again, byte for byte in its signed part: a redelivery. */
+    /**
+     * An envelope of the last 128 of its stream again, byte for byte in its signed part: a
+     * redelivery, as MQTT QoS 1 makes after a lost acknowledgement or a reconnect.
+     */
     DUPLICATE(true),
     /**
-     * An older envelope of the stream again, or one older than the 128 envelopes the verifier
-     * remembers per stream.
+     * An envelope older than the 128 the verifier remembers per stream: it cannot tell a late
+     * redelivery from a replay.
      */
     REPLAY(true),
     /** Sequence numbers were skipped; {@link Failed#missing()} says how many. */

@@ -272,11 +272,11 @@ class EnvelopeVerifierTest {
   }
 
   @Test
-  void olderEnvelopeAgain_replay() throws Exception {
+  void olderEnvelopeAgain_duplicate() throws Exception {
     List<Envelope> envelopes = sign(3);
     envelopes.forEach(this::verified);
 
-    Failed failed = failed(envelopes.get(0).bytes(), Failure.REPLAY);
+    Failed failed = failed(envelopes.get(0).bytes(), Failure.DUPLICATE);
 
     assertThat(failed.content().orElseThrow().seq()).isEqualTo(1);
     assertThat(failed.stream()).contains(PLC_1);
@@ -296,6 +296,31 @@ class EnvelopeVerifierTest {
   }
 
   @Test
+  void dropNoticeAfterGap_verifies_namesDroppedRangeAndReason() throws Exception {
+    List<Envelope> envelopes = sign(4);
+    verified(envelopes.get(0));
+    failed(envelopes.get(3).bytes(), Failure.GAP);
+
+    EnvelopeContent notice =
+        verified(signer.signDropNotice("plc-1", new DroppedEnvelopes(2, 3, 2, "full")));
+
+    assertThat(notice.seq()).isEqualTo(5);
+    assertThat(notice.samples()).isEmpty();
+    assertThat(notice.dropped()).contains(new DroppedEnvelopes(2, 3, 2, "full"));
+    assertThat(verified(signer.sign("plc-1", samples(6))).dropped()).isEmpty();
+  }
+
+  @Test
+  void dropNotice_withSamplesOrBadRange_isRefused() {
+    assertThatThrownBy(() -> new DroppedEnvelopes(3, 2, 1, "full"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DroppedEnvelopes(2, 3, 3, "full"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DroppedEnvelopes(2, 3, 1, "Disk Full"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void twoEnvelopesSwapped_gapThenReorder() throws Exception {
     List<Envelope> envelopes = sign(4);
     verified(envelopes.get(0));
@@ -304,7 +329,7 @@ class EnvelopeVerifierTest {
     assertThat(failed(envelopes.get(1).bytes(), Failure.REORDER).content().orElseThrow().seq())
         .isEqualTo(2);
     verified(envelopes.get(3));
-    failed(envelopes.get(1).bytes(), Failure.REPLAY);
+    failed(envelopes.get(1).bytes(), Failure.DUPLICATE);
   }
 
   @Test

@@ -15,6 +15,7 @@ import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.trustbridge.trust.envelope.ChainMode;
+import dev.trustbridge.trust.envelope.DroppedEnvelopes;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.StreamId;
 import dev.trustbridge.trust.envelope.VerificationResult.Failure;
@@ -35,6 +36,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,11 +46,14 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {"v":1,"site":…,"gateway":…,"device":…,"epoch":…,"seq":…,"prev":…|null,"time":"…Z",
- *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"BAD","sourceTime":"…Z","unit":…}]}
+ *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"BAD","sourceTime":"…Z","unit":…}],
+ *  "dropped":{"from":…,"to":…,"count":…,"reason":…}}
  * }</pre>
  *
- * Reading is strict: unknown or duplicate members, wrong types and trailing data are rejected, so
- * that no two parsers can read one envelope differently.
+ * where {@code dropped} is present only in a drop notice, whose {@code samples} are empty.
+ *
+ * <p>Reading is strict: unknown or duplicate members, wrong types and trailing data are rejected,
+ * so that no two parsers can read one envelope differently.
  */
 public final class EnvelopeFormat {
 
@@ -64,6 +69,8 @@ public final class EnvelopeFormat {
       Set.of("alg", "typ", "kid", "x5c", "x5t#S256");
   private static final Set<String> PAYLOAD_FIELDS =
       Set.of("v", "site", "gateway", "device", "epoch", "seq", "prev", "time", "samples");
+  private static final Set<String> NOTICE_FIELDS = withDropped();
+  private static final Set<String> DROPPED_FIELDS = Set.of("from", "to", "count", "reason");
   private static final Set<String> SAMPLE_FIELDS =
       Set.of("tag", "value", "quality", "sourceTime", "unit");
   private static final Pattern HASH = Pattern.compile("[A-Za-z0-9_-]{43}");
@@ -86,11 +93,27 @@ public final class EnvelopeFormat {
       long seq,
       String prev,
       Instant time,
-      List<EnvelopeSample> samples) {
+      List<EnvelopeSample> samples,
+      Optional<DroppedEnvelopes> dropped) {
     public Payload {
       Objects.requireNonNull(stream, "stream");
       Objects.requireNonNull(time, "time");
+      Objects.requireNonNull(dropped, "dropped");
       samples = List.copyOf(samples);
+      if (dropped.isPresent() && !samples.isEmpty()) {
+        throw new IllegalArgumentException("a drop notice carries no samples");
+      }
+    }
+
+    /** A payload of samples. */
+    public Payload(
+        StreamId stream,
+        long epoch,
+        long seq,
+        String prev,
+        Instant time,
+        List<EnvelopeSample> samples) {
+      this(stream, epoch, seq, prev, time, samples, Optional.empty());
     }
   }
 
@@ -252,6 +275,15 @@ public final class EnvelopeFormat {
         json.writeEndObject();
       }
       json.writeEndArray();
+      if (payload.dropped().isPresent()) {
+        DroppedEnvelopes dropped = payload.dropped().get();
+        json.writeObjectFieldStart("dropped");
+        json.writeNumberField("from", dropped.fromSeq());
+        json.writeNumberField("to", dropped.toSeq());
+        json.writeNumberField("count", dropped.count());
+        json.writeStringField("reason", dropped.reason());
+        json.writeEndObject();
+      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a payload to memory", e);
@@ -266,7 +298,7 @@ public final class EnvelopeFormat {
     } catch (IOException e) {
       throw malformed("payload is not JSON: " + e.getMessage());
     }
-    requireFields(root, PAYLOAD_FIELDS, "payload");
+    requireFields(root, root.has("dropped") ? NOTICE_FIELDS : PAYLOAD_FIELDS, "payload");
     if (!root.get("v").isIntegralNumber() || root.get("v").asLong() != VERSION) {
       throw malformed("payload version " + root.get("v") + " is not " + VERSION);
     }
@@ -290,13 +322,38 @@ public final class EnvelopeFormat {
     for (JsonNode node : array) {
       samples.add(sample(node, samples.size()));
     }
+    Optional<DroppedEnvelopes> dropped =
+        root.has("dropped") ? Optional.of(dropped(root.get("dropped"))) : Optional.empty();
+    if (dropped.isPresent() && !samples.isEmpty()) {
+      throw malformed("a drop notice carries samples");
+    }
     return new Payload(
         new StreamId(text(root, "site"), text(root, "gateway"), text(root, "device")),
         positive(root, "epoch"),
         seq,
         prev,
         instant(root, "time"),
-        samples);
+        samples,
+        dropped);
+  }
+
+  private static DroppedEnvelopes dropped(JsonNode node) throws Rejection {
+    requireFields(node, DROPPED_FIELDS, "dropped");
+    try {
+      return new DroppedEnvelopes(
+          positive(node, "from"),
+          positive(node, "to"),
+          positive(node, "count"),
+          text(node, "reason"));
+    } catch (IllegalArgumentException e) {
+      throw malformed("dropped: " + e.getMessage());
+    }
+  }
+
+  private static Set<String> withDropped() {
+    Set<String> fields = new java.util.HashSet<>(PAYLOAD_FIELDS);
+    fields.add("dropped");
+    return Set.copyOf(fields);
   }
 
   private static EnvelopeSample sample(JsonNode node, int index) throws Rejection {

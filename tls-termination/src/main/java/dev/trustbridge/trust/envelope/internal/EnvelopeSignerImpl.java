@@ -1,6 +1,7 @@
 package dev.trustbridge.trust.envelope.internal;
 
 import dev.trustbridge.trust.envelope.ChainMode;
+import dev.trustbridge.trust.envelope.DroppedEnvelopes;
 import dev.trustbridge.trust.envelope.Envelope;
 import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.envelope.EnvelopeException.Reason;
@@ -101,6 +102,17 @@ public final class EnvelopeSignerImpl implements EnvelopeSigner {
 
   @Override
   public Envelope sign(String device, List<EnvelopeSample> samples) throws EnvelopeException {
+    return sign(device, samples, Optional.empty());
+  }
+
+  @Override
+  public Envelope signDropNotice(String device, DroppedEnvelopes dropped) throws EnvelopeException {
+    return sign(device, List.of(), Optional.of(dropped));
+  }
+
+  private Envelope sign(
+      String device, List<EnvelopeSample> samples, Optional<DroppedEnvelopes> dropped)
+      throws EnvelopeException {
     if (device == null || !DEVICE.matcher(device).matches()) {
       throw new IllegalArgumentException(
           "device id '" + device + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
@@ -117,7 +129,13 @@ public final class EnvelopeSignerImpl implements EnvelopeSigner {
               key,
               mode,
               new EnvelopeFormat.Payload(
-                  id, epoch, seq, stream.last == null ? null : stream.last.hash(), time, copy));
+                  id,
+                  epoch,
+                  seq,
+                  stream.last == null ? null : stream.last.hash(),
+                  time,
+                  copy,
+                  dropped));
       Position next = new Position(seq, signed.hash());
       // the number is used up even if it cannot be stored: reusing it could fork the stream
       stream.last = next;

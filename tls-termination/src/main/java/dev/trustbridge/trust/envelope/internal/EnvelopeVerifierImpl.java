@@ -78,6 +78,7 @@ public final class EnvelopeVerifierImpl implements EnvelopeVerifier {
             hash,
             payload.time(),
             payload.samples(),
+            payload.dropped(),
             chain.certificates());
     StreamTracker.Step step = tracker.accept(payload.stream(), payload.seq(), payload.prev(), hash);
     if (step.failure() == null) {
