@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trustbridge.runtime.Gateway;
+import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.trust.envelope.DroppedEnvelopes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Faults against the outbox with real peers: the broker stopped while devices produce, a byte
@@ -126,6 +130,13 @@ class OutboxFaultTest {
     gateway = null;
 
     assertThat(full.dropped().keySet()).containsExactly("full");
+    assertThat(outboxStatusCommand())
+        .containsPattern(
+            "(?m)^cloud +"
+                + full.depth()
+                + " +[0-9.]+ KiB +[0-9.]+ s +0 +full="
+                + full.droppedTotal()
+                + " +0$");
     // each of the three producers may add one envelope and one drop notice beyond the bound
     assertThat(full.bytes()).isLessThanOrEqualTo(32 * 1024 + 16 * 1024);
     Map<String, Long> signed = OutboxRig.positions(config);
@@ -185,6 +196,14 @@ class OutboxFaultTest {
       }
       assertThat(recorder.problems()).isEmpty();
     }
+  }
+
+  private String outboxStatusCommand() {
+    StringWriter out = new StringWriter();
+    CommandLine command = TrustBridgeCli.commandLine().setOut(new PrintWriter(out));
+    assertThat(command.execute("outbox", "status", "--state", config.resolve("state").toString()))
+        .isZero();
+    return out.toString();
   }
 
   private Gateway start(String brokerUri) throws Exception {
