@@ -94,7 +94,8 @@ public final class OutboxStore implements AutoCloseable {
   private final Clock clock;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final Connection connection;
+  // the writer's; replaced after a failed write, whose transaction SQLite may have ended itself
+  private Connection connection;
   private final byte[] noncePrefix;
   private final AtomicLong nonceCounter = new AtomicLong();
   private final BlockingQueue<Operation> queue = new LinkedBlockingQueue<>();
@@ -103,6 +104,8 @@ public final class OutboxStore implements AutoCloseable {
   private final Thread writer;
   private volatile boolean closing;
   private volatile boolean writeFailing;
+  // the writer's last failure, so that retries log only what changes
+  private String lastFailure;
 
   private OutboxStore(
       Path file,
@@ -173,6 +176,8 @@ public final class OutboxStore implements AutoCloseable {
       if (!readOnly) {
         statement.execute("PRAGMA journal_mode = WAL");
         statement.execute("PRAGMA synchronous = FULL");
+        // a log of at most about 1 MiB between checkpoints keeps the store small on edge disks
+        statement.execute("PRAGMA wal_autocheckpoint = 256");
       }
     }
     return connection;
@@ -553,7 +558,9 @@ public final class OutboxStore implements AutoCloseable {
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly();
-        if (!writeFailing) {
+        // one line per kind of failure, not one per retry
+        if (!writeFailing || !String.valueOf(e.getMessage()).equals(lastFailure)) {
+          lastFailure = String.valueOf(e.getMessage());
           LOG.error(
               "outbox store write failed file={} diskFull={} waiting={} error=\"{}\"; retrying,"
                   + " producers wait",
@@ -620,11 +627,25 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
+  /** Rolls back, and starts the next attempt on a fresh connection in a known state. */
   private void rollbackQuietly() {
     try {
       connection.rollback();
     } catch (SQLException e) {
-      LOG.warn("outbox rollback failed file={} error=\"{}\"", file, e.getMessage());
+      LOG.debug("outbox rollback failed file={} error=\"{}\"", file, e.getMessage());
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("outbox connection close failed file={} error=\"{}\"", file, e.getMessage());
+    }
+    try {
+      Connection fresh = connect(file, false);
+      fresh.setAutoCommit(false);
+      connection = fresh;
+    } catch (SQLException e) {
+      // the next attempt fails on the closed connection and comes back here
+      LOG.debug("outbox reconnect failed file={} error=\"{}\"", file, e.getMessage());
     }
   }
 

@@ -279,6 +279,68 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void outboxSection_setsBoundsPolicyWindowAndKeyProtection() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN
+            + """
+            outbox:
+              maxBytes: 64MiB
+              maxAge: 7d
+              whenFull: dropOldest
+              inFlight: 16
+              dataKey:
+                protection: tpm
+                tcti: "device:/dev/tpmrm0"
+            """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    OutboxSettings outbox = load().outbox();
+
+    assertThat(outbox.maxBytes()).isEqualTo(64L << 20);
+    assertThat(outbox.maxAge()).contains(Duration.ofDays(7));
+    assertThat(outbox.whenFull()).isEqualTo(OutboxSettings.WhenFull.DROP_OLDEST);
+    assertThat(outbox.inFlight()).isEqualTo(16);
+    assertThat(outbox.keyProtection()).isEqualTo(OutboxSettings.KeyProtection.TPM);
+    assertThat(outbox.tcti()).contains("device:/dev/tpmrm0");
+  }
+
+  @Test
+  void outboxAbsent_defaultsTo256MiBBlockingAutoProtection() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(load().outbox()).isEqualTo(OutboxSettings.defaults());
+    assertThat(OutboxSettings.defaults().whenFull()).isEqualTo(OutboxSettings.WhenFull.BLOCK);
+  }
+
+  @Test
+  void outboxWithWrongValues_reportsEachWithLineAndField() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN
+            + """
+            outbox:
+              maxBytes: 12 apples
+              whenFull: dropNewest
+              inFlight: 0
+              dataKey:
+                protection: token
+                tcti: "device:/dev/tpmrm0"
+            """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:38:13: outbox.maxBytes: '12 apples' is not a size such as 4096,"
+                + " 64KiB, 256MiB or 2GiB",
+            "trustbridge.yaml:39:13: outbox.whenFull: unknown value 'dropNewest' (expected one of:"
+                + " block, dropOldest)",
+            "trustbridge.yaml:40:13: outbox.inFlight: 0 is outside 1..1024",
+            "trustbridge.yaml:43:11: outbox.dataKey.tcti: applies only with protection: tpm");
+  }
+
+  @Test
   void securityModeAbsent_defaultsToProduction() throws Exception {
     write("trustbridge.yaml", VALID_MAIN.replace("security:\n  mode: development\n", ""));
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
@@ -322,7 +384,7 @@ class ConfigLoaderTest {
             "trustbridge.yaml:1:1: gateway: is required",
             "trustbridge.yaml:1:1: vault: is required: it names where the gateway's identity key lives",
             "trustbridge.yaml:2:1: gatway: unknown key (expected one of: site, gateway, security,"
-                + " vault, devices, uplinks, envelopes)",
+                + " vault, devices, uplinks, envelopes, outbox)",
             "trustbridge.yaml:7:19: devices[0].pollInterval: 'soon' is not a positive duration such"
                 + " as 500ms, 2s, 5m or 1h",
             "trustbridge.yaml:11:18: devices[0].tags[0].address: 70000 is outside 0..65535",

@@ -198,6 +198,55 @@ class OutboxFaultTest {
     }
   }
 
+  @Test
+  void diskFullWhileBrokerAway_producersWaitStoreIntact_nothingLostOnceSpaceReturns()
+      throws Exception {
+    Path state = Files.createDirectories(config.resolve("state"));
+    try (SmallFilesystem disk = SmallFilesystem.mount(state, "4m")) {
+      OutboxRig.writeConfig(config, pki, "");
+      try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+        gateway = start(broker.tlsServerUri());
+        await()
+            .atMost(PATIENCE)
+            .until(() -> DEVICES.stream().allMatch(device -> recorder.newest(device) >= 3));
+
+        broker.stop();
+        await().atMost(PATIENCE).until(() -> gateway.outboxStore().isWriteFailing());
+        Map<String, Long> whenFull = OutboxRig.positions(config);
+        Thread.sleep(1_500);
+        assertThat(OutboxRig.positions(config))
+            .as("nothing committed on a full disk")
+            .isEqualTo(whenFull);
+        assertThat(gateway.outboxStore().isWriteFailing()).isTrue();
+        try (Connection store = OutboxRig.store(config);
+            Statement statement = store.createStatement();
+            ResultSet check = statement.executeQuery("PRAGMA quick_check")) {
+          assertThat(check.next()).isTrue();
+          assertThat(check.getString(1)).isEqualTo("ok");
+        }
+
+        disk.resize("64m");
+        broker.start();
+        await()
+            .atMost(PATIENCE)
+            .until(
+                () ->
+                    DEVICES.stream()
+                        .allMatch(device -> recorder.newest(device) > whenFull.get(device) + 3));
+        for (String device : DEVICES) {
+          assertThat(recorder.missing(device, recorder.newest(device))).as(device).isEmpty();
+        }
+        assertThat(recorder.problems()).isEmpty();
+        assertThat(status().droppedTotal()).isZero();
+      } finally {
+        if (gateway != null) {
+          gateway.close();
+          gateway = null;
+        }
+      }
+    }
+  }
+
   private String outboxStatusCommand() {
     StringWriter out = new StringWriter();
     CommandLine command = TrustBridgeCli.commandLine().setOut(new PrintWriter(out));
