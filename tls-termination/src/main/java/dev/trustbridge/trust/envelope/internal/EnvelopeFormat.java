@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {"v":1,"site":…,"gateway":…,"device":…,"epoch":…,"seq":…,"prev":…|null,"time":"…Z",
- *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"BAD","sourceTime":"…Z","unit":…}]}
+ *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"UNCERTAIN"|"BAD","sourceTime":"…Z","unit":…}]}
  * }</pre>
  *
  * Reading is strict: unknown or duplicate members, wrong types and trailing data are rejected, so
