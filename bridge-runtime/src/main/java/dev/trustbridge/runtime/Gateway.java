@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: the Camel application that executes the configured routes with the {@code
- * modbus:} and {@code mqtt:} components bound to the configured devices and uplinks, and the
- * gateway's identity key open in its vault for mutual TLS.
+ * modbus:}, {@code opcua:} and {@code mqtt:} components bound to the configured devices and
+ * uplinks, and the gateway's identity key open in its vault for mutual TLS.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     modbus.setMaxSamplesPerBatch(config.envelopes().maxSamples());
     config.modbusDevices().forEach(modbus::addDevice);
     main.bind("modbus", modbus);
+    main.bind("opcua", GatewayOpcUa.component(config));
     MqttComponent mqtt = new MqttComponent();
     mqtt.setSiteId(config.site());
     mqtt.setGatewayId(config.gatewayId());
@@ -168,7 +169,7 @@ public final class Gateway implements AutoCloseable {
         config.site(),
         config.gatewayId(),
         config.securityMode().configName(),
-        config.modbusDevices().size(),
+        config.deviceIds().size(),
         config.uplinks().size(),
         config.routeFiles().size());
     if (config.securityMode() == SecurityMode.DEVELOPMENT) {

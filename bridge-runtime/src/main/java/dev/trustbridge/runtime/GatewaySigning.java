@@ -1,6 +1,5 @@
 package dev.trustbridge.runtime;
 
-import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.policy.signing.SigningEncoder;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.trust.envelope.EnvelopeException;
@@ -11,7 +10,6 @@ import dev.trustbridge.trust.vault.Identity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +47,7 @@ final class GatewaySigning implements AutoCloseable {
           config.envelopes().chainMode(),
           config.envelopes().sessionLifetime(),
           config.envelopes().stateDirectory());
-      return new GatewaySigning(
-          keys,
-          store,
-          new SigningEncoder(
-              signer,
-              config.modbusDevices().stream().map(ModbusDevice::id).collect(Collectors.toSet())));
+      return new GatewaySigning(keys, store, new SigningEncoder(signer, config.deviceIds()));
     } catch (EnvelopeException | RuntimeException e) {
       keys.close();
       if (store != null) {
