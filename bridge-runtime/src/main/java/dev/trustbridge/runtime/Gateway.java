@@ -173,7 +173,9 @@ public final class Gateway implements AutoCloseable {
         config.uplinks().size(),
         config.routeFiles().size());
     if (config.securityMode() == SecurityMode.DEVELOPMENT) {
-      LOG.warn("security mode is development: plaintext and software keys are allowed");
+      LOG.warn(
+          "security mode is development: plaintext, software keys, OPC UA security None and trust"
+              + " on first use are allowed");
     }
   }
 

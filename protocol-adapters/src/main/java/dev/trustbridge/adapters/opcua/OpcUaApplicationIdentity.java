@@ -6,6 +6,7 @@ import dev.trustbridge.adapters.opcua.internal.Providers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -13,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.Period;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +39,7 @@ public final class OpcUaApplicationIdentity {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaApplicationIdentity.class);
   private static final String FILE = "opcua/application.p12";
+  private static final String CERTIFICATE_FILE = "opcua/application.der";
   private static final Period VALIDITY = Period.ofYears(2);
 
   private final String applicationUri;
@@ -65,6 +68,7 @@ public final class OpcUaApplicationIdentity {
     ApplicationKeyFile file = new ApplicationKeyFile(stateDirectory.resolve(FILE));
     Optional<ApplicationKeyFile.Stored> stored = file.read();
     if (stored.isPresent() && usable(stored.get().certificate(), uri)) {
+      publish(stateDirectory, stored.get().certificate());
       LOG.info(
           "opcua application certificate loaded applicationUri={} sha256={} notAfter={} file={}",
           uri,
@@ -90,6 +94,7 @@ public final class OpcUaApplicationIdentity {
       throw new GeneralSecurityException("cannot build the OPC UA application certificate", e);
     }
     file.write(keys, certificate);
+    publish(stateDirectory, certificate);
     LOG.info(
         "opcua application certificate created applicationUri={} sha256={} notAfter={} file={}",
         uri,
@@ -97,6 +102,16 @@ public final class OpcUaApplicationIdentity {
         certificate.getNotAfter().toInstant(),
         file.path());
     return new OpcUaApplicationIdentity(uri, keys, certificate);
+  }
+
+  /** Writes the certificate alone, for the server administrators who must trust it. */
+  private static void publish(Path stateDirectory, X509Certificate certificate)
+      throws IOException, GeneralSecurityException {
+    Path target = stateDirectory.resolve(CERTIFICATE_FILE);
+    byte[] encoded = certificate.getEncoded();
+    if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), encoded)) {
+      Files.write(target, encoded);
+    }
   }
 
   /** {@code urn:trustbridge:<site>:<gateway>}. */

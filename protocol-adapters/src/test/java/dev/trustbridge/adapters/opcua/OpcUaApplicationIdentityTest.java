@@ -30,6 +30,8 @@ class OpcUaApplicationIdentityTest {
         .isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
         .isEqualTo("rwx------");
+    assertThat(Files.readAllBytes(state.resolve("opcua/application.der")))
+        .isEqualTo(identity.certificate().getEncoded());
   }
 
   @Test
