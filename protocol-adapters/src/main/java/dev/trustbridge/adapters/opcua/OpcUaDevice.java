@@ -93,11 +93,6 @@ public record OpcUaDevice(
     }
   }
 
-  /** The host of {@link #endpointUrl()}, the name the server certificate is checked against. */
-  public String host() {
-    return URI.create(endpointUrl).getHost();
-  }
-
   /** Whether the configuration asks for no security at all. */
   public boolean isInsecure() {
     return securityPolicy.filter(p -> p == OpcUaSecurityPolicy.NONE).isPresent()

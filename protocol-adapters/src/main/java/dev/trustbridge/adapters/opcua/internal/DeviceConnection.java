@@ -80,7 +80,6 @@ public final class DeviceConnection implements AutoCloseable {
   private OpcUaClient client;
   private OpcUaSubscription subscription;
   private volatile State state = State.CONNECTING;
-  private volatile String lastProblem = "";
 
   public DeviceConnection(OpcUaDevice device, SessionOpener opener, Backoff backoff, Clock clock) {
     this.device = device;
@@ -113,15 +112,6 @@ public final class DeviceConnection implements AutoCloseable {
 
   public void removeListener(Consumer<SampleBatch> listener) {
     listeners.remove(listener);
-  }
-
-  public State state() {
-    return state;
-  }
-
-  /** Why the device is down or stopped, or {@code ""}. */
-  public String lastProblem() {
-    return lastProblem;
   }
 
   /**
@@ -204,13 +194,17 @@ public final class DeviceConnection implements AutoCloseable {
         down(reason(failure));
       }
       return;
+    } catch (RuntimeException e) {
+      // whatever the client library throws, the device must stay scheduled for a retry
+      down(e.getClass().getSimpleName() + ": " + reason(e));
+      return;
     }
     client = opened;
     try {
       if (!subscribed.isEmpty()) {
         subscription = subscribe(opened);
       }
-    } catch (UaException e) {
+    } catch (UaException | RuntimeException e) {
       down("subscription not created: " + reason(e));
       return;
     }
@@ -224,7 +218,6 @@ public final class DeviceConnection implements AutoCloseable {
     backoff.reset();
     State before = state;
     state = State.UP;
-    lastProblem = "";
     LOG.info(
         "opcua device up device={} endpoint={} security={} subscribed={} polled={} recovered={}",
         device.id(),
@@ -351,7 +344,6 @@ public final class DeviceConnection implements AutoCloseable {
 
   private void down(String why) {
     releaseClient();
-    lastProblem = why;
     Duration delay = backoff.nextDelay();
     if (state != State.DOWN) {
       state = State.DOWN;
@@ -379,7 +371,6 @@ public final class DeviceConnection implements AutoCloseable {
   private void stop(String why) {
     releaseClient();
     state = State.STOPPED;
-    lastProblem = why;
     LOG.error(
         "opcua device flow stopped device={} endpoint={} reason=\"{}\"",
         device.id(),
