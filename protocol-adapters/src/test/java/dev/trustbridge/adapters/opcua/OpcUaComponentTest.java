@@ -310,6 +310,30 @@ class OpcUaComponentTest {
   }
 
   @Test
+  void serverCertificateChanged_reconnectIsRefusedAsUntrusted() throws Exception {
+    OpcUaSimulator simulator = PLANT.simulator();
+    try (LogCapture log = new LogCapture("dev.trustbridge.adapters.opcua")) {
+      start(false, device(simulator).pollInterval(Duration.ofMillis(100)).build());
+      nextGood("speed");
+
+      simulator.changeCertificate();
+
+      String renewed = simulator.certificateSha256();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  log.has(
+                      "WARN opcua device still down device=line",
+                      "untrusted certificate",
+                      "--thumbprint " + renewed));
+      received.clear();
+      assertThat(received.poll(1, TimeUnit.SECONDS).samples())
+          .allMatch(s -> s.quality() == Quality.BAD);
+    }
+  }
+
+  @Test
   void securityNone_outsideDevelopmentMode_isRefusedAtRegistration() {
     OpcUaComponent production = new OpcUaComponent();
 

@@ -80,6 +80,7 @@ public final class DeviceConnection implements AutoCloseable {
   private OpcUaClient client;
   private OpcUaSubscription subscription;
   private volatile State state = State.CONNECTING;
+  private String downReason = "";
 
   public DeviceConnection(OpcUaDevice device, SessionOpener opener, Backoff backoff, Clock clock) {
     this.device = device;
@@ -357,6 +358,14 @@ public final class DeviceConnection implements AutoCloseable {
       if (device.whileDown() == OpcUaDevice.WhileDown.BAD) {
         emitBad(device.tags());
       }
+    } else if (!why.equals(downReason)) {
+      // a new reason while down (e.g. the server is back with another certificate) is news
+      LOG.warn(
+          "opcua device still down device={} endpoint={} reason=\"{}\" retryInMs={}",
+          device.id(),
+          device.endpointUrl(),
+          why.replace('"', '\''),
+          delay.toMillis());
     } else {
       LOG.debug(
           "opcua reconnect failed device={} endpoint={} reason=\"{}\" retryInMs={}",
@@ -365,6 +374,7 @@ public final class DeviceConnection implements AutoCloseable {
           why.replace('"', '\''),
           delay.toMillis());
     }
+    downReason = why;
     executor.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
