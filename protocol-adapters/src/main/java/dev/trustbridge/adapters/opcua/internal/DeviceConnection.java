@@ -58,7 +58,7 @@ public final class DeviceConnection implements AutoCloseable {
   private static final Duration MIN_PUBLISHING_INTERVAL = Duration.ofMillis(50);
 
   /** Where a connection is in its life. */
-  public enum State {
+  private enum State {
     CONNECTING,
     UP,
     DOWN,
