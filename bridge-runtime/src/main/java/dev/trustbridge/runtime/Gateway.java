@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: the Camel application that executes the configured routes with the {@code
- * modbus:} and {@code mqtt:} components bound to the configured devices and uplinks, and the
- * gateway's identity key open in its vault for mutual TLS.
+ * modbus:}, {@code opcua:} and {@code mqtt:} components bound to the configured devices and
+ * uplinks, and the gateway's identity key open in its vault for mutual TLS.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable {
       GatewayConfig config,
       Vault vault,
       Identity identity,
+      DataKey dataKey,
       OutboxStore outboxStore,
       GatewaySigning signing) {
     this.config = config;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     modbus.setMaxSamplesPerBatch(config.envelopes().maxSamples());
     config.modbusDevices().forEach(modbus::addDevice);
     main.bind("modbus", modbus);
+    main.bind("opcua", GatewayOpcUa.component(config, dataKey));
     MqttComponent mqtt = new MqttComponent();
     mqtt.setSiteId(config.site());
     mqtt.setGatewayId(config.gatewayId());
@@ -192,7 +194,7 @@ public final class Gateway implements AutoCloseable {
       GatewaySigning signing =
           GatewaySigning.start(
               config, identity, outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)));
-      return new Gateway(config, vault, identity, outboxStore, signing);
+      return new Gateway(config, vault, identity, dataKey, outboxStore, signing);
     } catch (VaultException | EnvelopeException | OutboxException | RuntimeException e) {
       if (outboxStore != null) {
         outboxStore.close();
@@ -208,11 +210,13 @@ public final class Gateway implements AutoCloseable {
         config.site(),
         config.gatewayId(),
         config.securityMode().configName(),
-        config.modbusDevices().size(),
+        config.deviceIds().size(),
         config.uplinks().size(),
         config.routeFiles().size());
     if (config.securityMode() == SecurityMode.DEVELOPMENT) {
-      LOG.warn("security mode is development: plaintext and software keys are allowed");
+      LOG.warn(
+          "security mode is development: plaintext, software keys, OPC UA security None and trust"
+              + " on first use are allowed");
     }
   }
 

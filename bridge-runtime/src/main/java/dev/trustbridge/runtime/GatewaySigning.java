@@ -1,6 +1,5 @@
 package dev.trustbridge.runtime;
 
-import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.policy.signing.SigningEncoder;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.trust.envelope.EnvelopeException;
@@ -9,7 +8,6 @@ import dev.trustbridge.trust.envelope.SessionKeys;
 import dev.trustbridge.trust.envelope.StreamStateStore;
 import dev.trustbridge.trust.vault.Identity;
 import java.time.Clock;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +42,7 @@ final class GatewaySigning implements AutoCloseable {
           config.envelopes().chainMode(),
           config.envelopes().sessionLifetime(),
           config.envelopes().stateDirectory());
-      return new GatewaySigning(
-          keys,
-          new SigningEncoder(
-              signer,
-              config.modbusDevices().stream().map(ModbusDevice::id).collect(Collectors.toSet())));
+      return new GatewaySigning(keys, new SigningEncoder(signer, config.deviceIds()));
     } catch (EnvelopeException | RuntimeException e) {
       keys.close();
       throw e;

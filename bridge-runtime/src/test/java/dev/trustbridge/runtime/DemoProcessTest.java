@@ -43,7 +43,7 @@ class DemoProcessTest {
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
-      while (devicesSeen.size() < 3 && (line = out.readLine()) != null) {
+      while (devicesSeen.size() < 4 && (line = out.readLine()) != null) {
         // time, device, tag, value, unit, quality, "verified #<seq>": only verified envelopes count
         if (VERIFIED_GOOD.matcher(line).find()) {
           devicesSeen.add(line.trim().split("\\s+")[1]);
@@ -54,7 +54,8 @@ class DemoProcessTest {
           "demo showed verified GOOD values of every device after "
               + untilValues.toMillis()
               + " ms");
-      assertThat(devicesSeen).containsExactlyInAnyOrder("boiler-1", "pump-1", "energy-meter-1");
+      assertThat(devicesSeen)
+          .containsExactlyInAnyOrder("boiler-1", "pump-1", "energy-meter-1", "packaging-line");
 
       demo.destroy();
       assertThat(demo.waitFor(30, TimeUnit.SECONDS))

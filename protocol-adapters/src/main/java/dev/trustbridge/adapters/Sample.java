@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * One tag value with its quality, the time the device reported it and the time the gateway took it.
  *
- * <p>A {@code GOOD} sample carries a {@link Boolean}, {@link Long} or {@link Double}; a {@code BAD}
- * sample carries no value, and {@link #value()} is {@code null}.
+ * <p>A {@code GOOD} or {@code UNCERTAIN} sample carries a {@link Boolean}, {@link Long} or {@link
+ * Double}; a {@code BAD} sample carries no value, and {@link #value()} is {@code null}.
  *
  * @param tag the tag's name, unique within its device
  * @param value the value, or {@code null} for a {@code BAD} sample
@@ -31,10 +31,14 @@ public record Sample(
     Objects.requireNonNull(sourceTime, "sourceTime");
     Objects.requireNonNull(gatewayTime, "gatewayTime");
     Objects.requireNonNull(unit, "unit");
-    if (quality == Quality.GOOD
+    if (quality != Quality.BAD
         && !(value instanceof Boolean || value instanceof Long || value instanceof Double)) {
       throw new IllegalArgumentException(
-          "GOOD sample of tag " + tag + " needs a Boolean, Long or Double value, got " + value);
+          quality
+              + " sample of tag "
+              + tag
+              + " needs a Boolean, Long or Double value, got "
+              + value);
     }
     if (quality == Quality.BAD && value != null) {
       throw new IllegalArgumentException("BAD sample of tag " + tag + " carries no value");
@@ -45,6 +49,12 @@ public record Sample(
   public static Sample good(
       String tag, Object value, Instant sourceTime, Instant gatewayTime, String unit) {
     return new Sample(tag, value, Quality.GOOD, sourceTime, gatewayTime, unit);
+  }
+
+  /** A sample read from the device that the device itself marks as doubtful. */
+  public static Sample uncertain(
+      String tag, Object value, Instant sourceTime, Instant gatewayTime, String unit) {
+    return new Sample(tag, value, Quality.UNCERTAIN, sourceTime, gatewayTime, unit);
   }
 
   /** A sample that could not be read: the device was down, timed out or answered with an error. */

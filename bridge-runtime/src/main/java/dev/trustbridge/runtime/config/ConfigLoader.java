@@ -3,10 +3,12 @@ package dev.trustbridge.runtime.config;
 import dev.trustbridge.adapters.modbus.ByteOrder;
 import dev.trustbridge.adapters.modbus.ModbusDataType;
 import dev.trustbridge.adapters.modbus.ModbusDevice;
+import dev.trustbridge.adapters.modbus.ModbusFingerprint;
 import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.opcua.OpcUaDevice;
 import dev.trustbridge.runtime.config.internal.CamelRouteGrammar;
 import dev.trustbridge.runtime.config.internal.HostAndPort;
 import dev.trustbridge.runtime.config.internal.Problems;
@@ -61,7 +63,9 @@ public final class ConfigLoader {
     YamlMapping root = root(directory, problems);
     GatewayIdentity identity = identity(root, directory);
     Set<String> deviceIds = new HashSet<>();
-    List<ModbusDevice> devices = devices(root, deviceIds);
+    List<OpcUaDevice> opcuaDevices = new ArrayList<>();
+    List<ModbusDevice> devices =
+        devices(root, deviceIds, opcuaDevices, identity.securityMode(), directory);
     Set<String> uplinkIds = new HashSet<>();
     List<UplinkSettings> uplinks =
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
@@ -77,7 +81,8 @@ public final class ConfigLoader {
       }
     }
     problems.throwIfAny();
-    return new GatewayConfig(directory, identity, devices, uplinks, envelopes, outbox, routeFiles);
+    return new GatewayConfig(
+        directory, identity, devices, opcuaDevices, uplinks, envelopes, outbox, routeFiles);
   }
 
   /**
@@ -157,8 +162,15 @@ public final class ConfigLoader {
   /**
    * @param ids receives every declared device id, including those of devices with problems, so that
    *     routes naming them are not reported a second time
+   * @param opcuaDevices receives the OPC UA devices
+   * @return the Modbus devices
    */
-  private static List<ModbusDevice> devices(YamlMapping root, Set<String> ids) {
+  private static List<ModbusDevice> devices(
+      YamlMapping root,
+      Set<String> ids,
+      List<OpcUaDevice> opcuaDevices,
+      SecurityMode mode,
+      Path directory) {
     List<ModbusDevice> devices = new ArrayList<>();
     for (YamlMapping device : root.mappings("devices", true)) {
       String id = id(device, "id");
@@ -166,14 +178,20 @@ public final class ConfigLoader {
         device.problem("id", "device '" + id + "' is declared twice");
       }
       String protocol = device.requiredString("protocol").orElse("");
+      if (protocol.equals("opcua")) {
+        OpcUaDeviceReader.read(device, id, mode, directory).ifPresent(opcuaDevices::add);
+        continue;
+      }
       if (!protocol.isEmpty() && !protocol.equals("modbus")) {
-        device.problem("protocol", "unknown protocol '" + protocol + "' (expected one of: modbus)");
+        device.problem(
+            "protocol", "unknown protocol '" + protocol + "' (expected one of: modbus, opcua)");
       }
       String endpoint = device.requiredString("endpoint").orElse("");
       int unitId = device.integer("unitId", 1, 0, 255);
       Duration pollInterval = device.duration("pollInterval", Duration.ofSeconds(1));
       Duration timeout = device.duration("timeout", Duration.ofSeconds(2));
       List<ModbusTag> tags = tags(device);
+      Optional<ModbusFingerprint> fingerprint = ModbusFingerprintReader.read(device);
       device.rejectUnknownKeys();
       Optional<HostAndPort> address = HostAndPort.parse(endpoint, 502);
       if (!endpoint.isEmpty() && address.isEmpty()) {
@@ -189,7 +207,8 @@ public final class ConfigLoader {
                   unitId,
                   pollInterval,
                   timeout,
-                  tags));
+                  tags,
+                  fingerprint));
         } catch (IllegalArgumentException e) {
           device.problem(e.getMessage());
         }

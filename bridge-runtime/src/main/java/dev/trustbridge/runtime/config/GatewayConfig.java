@@ -2,8 +2,11 @@ package dev.trustbridge.runtime.config;
 
 import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.opcua.OpcUaDevice;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The validated configuration of one gateway: who it is, which devices it serves, and which route
@@ -12,6 +15,7 @@ import java.util.List;
  * @param directory the configuration directory
  * @param identity who the gateway is and where its key lives
  * @param modbusDevices the registered Modbus TCP devices
+ * @param opcuaDevices the registered OPC UA servers
  * @param uplinks the cloud broker connections
  * @param envelopes how what leaves the gateway is signed
  * @param outbox how telemetry is kept until the broker acknowledges it
@@ -21,6 +25,7 @@ public record GatewayConfig(
     Path directory,
     GatewayIdentity identity,
     List<ModbusDevice> modbusDevices,
+    List<OpcUaDevice> opcuaDevices,
     List<UplinkSettings> uplinks,
     EnvelopeSettings envelopes,
     OutboxSettings outbox,
@@ -28,8 +33,17 @@ public record GatewayConfig(
 
   public GatewayConfig {
     modbusDevices = List.copyOf(modbusDevices);
+    opcuaDevices = List.copyOf(opcuaDevices);
     uplinks = List.copyOf(uplinks);
     routeFiles = List.copyOf(routeFiles);
+  }
+
+  /** The ids of every registered device, whatever its protocol. */
+  public Set<String> deviceIds() {
+    Set<String> ids = new LinkedHashSet<>();
+    modbusDevices.forEach(device -> ids.add(device.id()));
+    opcuaDevices.forEach(device -> ids.add(device.id()));
+    return ids;
   }
 
   /** The site (plant) id, the first level of every topic. */

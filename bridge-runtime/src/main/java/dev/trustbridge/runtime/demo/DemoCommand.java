@@ -1,6 +1,7 @@
 package dev.trustbridge.runtime.demo;
 
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.opcua.OpcUaApplicationIdentity;
 import dev.trustbridge.runtime.Gateway;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigException;
@@ -9,6 +10,8 @@ import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.modbus.ModbusSimulator;
 import dev.trustbridge.sim.modbus.Scenario;
+import dev.trustbridge.sim.opcua.OpcUaScenario;
+import dev.trustbridge.sim.opcua.OpcUaSimulator;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
 import dev.trustbridge.trust.vault.VaultException;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -37,9 +41,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trustbridge demo}: the simulated sample plant, an embedded MQTT broker that requires
- * client certificates, the gateway running the demo configuration, and a live view of what arrives
- * at the broker, all in one process.
+ * {@code trustbridge demo}: the simulated sample plant (Modbus PLCs and an OPC UA packaging line),
+ * an embedded MQTT broker that requires client certificates, the gateway running the demo
+ * configuration, and a live view of what arrives at the broker, all in one process.
  */
 @Command(
     name = "demo",
@@ -109,6 +113,10 @@ public final class DemoCommand implements Callable<Integer> {
       IssuedCertificate viewerCertificate = pki.clientCertificate("demo-viewer");
 
       ModbusSimulator plant = started(ModbusSimulator.start(Scenario.samplePlant()));
+      OpcUaSimulator line =
+          started(
+              OpcUaSimulator.start(
+                  OpcUaScenario.samplePlant(), workDirectory.resolve("opcua-simulator-pki")));
       EmbeddedBroker broker =
           started(
               EmbeddedBroker.builder(pki).workDirectory(workDirectory.resolve("broker")).build());
@@ -119,9 +127,10 @@ public final class DemoCommand implements Callable<Integer> {
           (device, variable) ->
               environment.put(variable, String.valueOf(plant.device(device).port())));
       environment.put("TB_DEMO_BROKER_PORT", String.valueOf(broker.tlsPort()));
+      environment.put("TB_DEMO_OPCUA_PORT", String.valueOf(line.port()));
+      environment.put("TB_DEMO_OPCUA_SHA256", line.certificateSha256());
       Path configDirectory = writeConfiguration(vaultSection(pki));
       GatewayConfig config = new ConfigLoader(environment).load(configDirectory);
-
       started(
           LiveView.start(
               UplinkSettings.builder("viewer", broker.tlsServerUri())
@@ -135,13 +144,20 @@ public final class DemoCommand implements Callable<Integer> {
               pki.caCertificate(),
               out,
               System.console() != null,
-              banner(plant, broker, configDirectory, vaultType)));
+              banner(plant, line, broker, configDirectory, vaultType)));
       started(Gateway.start(config));
+      // the line trusts the gateway's OPC UA application certificate, as its operator would; the
+      // gateway's session is refused until then and comes up at its next attempt
+      line.trustClientCertificate(
+          OpcUaApplicationIdentity.publishedCertificate(config.envelopes().stateDirectory())
+              .orElseThrow());
       LOG.info("demo running workDir={}", workDirectory.toAbsolutePath());
-    } catch (ConfigException | VaultException | ParameterException e) {
+    } catch (ConfigException | VaultException | ParameterException | GeneralSecurityException e) {
       spec.commandLine().getErr().println("trustbridge demo: " + e.getMessage());
       stopAll(stopped);
-      return e instanceof VaultException ? TrustBridgeCli.EXIT_FAILURE : TrustBridgeCli.EXIT_CONFIG;
+      return e instanceof VaultException || e instanceof GeneralSecurityException
+          ? TrustBridgeCli.EXIT_FAILURE
+          : TrustBridgeCli.EXIT_CONFIG;
     }
     if (stopAfter != null) {
       stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
@@ -216,7 +232,11 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String banner(
-      ModbusSimulator plant, EmbeddedBroker broker, Path configDirectory, String vaultType) {
+      ModbusSimulator plant,
+      OpcUaSimulator line,
+      EmbeddedBroker broker,
+      Path configDirectory,
+      String vaultType) {
     StringBuilder banner = new StringBuilder("TrustBridge demo\n");
     plant
         .devices()
@@ -227,6 +247,10 @@ public final class DemoCommand implements Callable<Integer> {
                         "  simulated PLC   %-16s modbus 127.0.0.1:%d unit %d%n",
                         device.id(), device.port(), device.unitId())));
     return banner
+        .append(
+            String.format(
+                "  simulated line  %-16s opcua %s SignAndEncrypt, certificate sha256 %s%n",
+                "packaging-line", line.endpointUrl(), line.certificateSha256().substring(0, 16)))
         .append(
             String.format(
                 "  MQTT broker     %s (TLS, client certificate required)%n", broker.tlsServerUri()))

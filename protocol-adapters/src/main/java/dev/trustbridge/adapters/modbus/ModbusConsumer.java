@@ -39,7 +39,11 @@ public class ModbusConsumer extends ScheduledPollConsumer {
 
   @Override
   protected int poll() throws Exception {
-    List<SampleBatch> batches = session.poll().split(getEndpoint().getMaxSamplesPerBatch());
+    SampleBatch polled = session.poll();
+    if (polled.samples().isEmpty()) {
+      return 0;
+    }
+    List<SampleBatch> batches = polled.split(getEndpoint().getMaxSamplesPerBatch());
     for (SampleBatch batch : batches) {
       emit(batch);
     }

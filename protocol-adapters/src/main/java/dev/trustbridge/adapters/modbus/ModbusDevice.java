@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param pollInterval the time between the end of one poll and the start of the next
  * @param timeout the limit for connecting and for each response
  * @param tags the tags, in the order their samples are published; names unique
+ * @param fingerprint what must be read from the device after every connect, if anything
  */
 public record ModbusDevice(
     String id,
@@ -24,10 +26,12 @@ public record ModbusDevice(
     int unitId,
     Duration pollInterval,
     Duration timeout,
-    List<ModbusTag> tags) {
+    List<ModbusTag> tags,
+    Optional<ModbusFingerprint> fingerprint) {
 
   public ModbusDevice {
     Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(timeout, "timeout");
@@ -56,6 +60,18 @@ public record ModbusDevice(
             "device " + id + ": tag " + tag.name() + " is declared twice");
       }
     }
+  }
+
+  /** A device without fingerprint. */
+  public ModbusDevice(
+      String id,
+      String host,
+      int port,
+      int unitId,
+      Duration pollInterval,
+      Duration timeout,
+      List<ModbusTag> tags) {
+    this(id, host, port, unitId, pollInterval, timeout, tags, Optional.empty());
   }
 
   /** {@code host:port}, for log lines and errors. */

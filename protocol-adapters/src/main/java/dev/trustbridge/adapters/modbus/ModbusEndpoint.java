@@ -1,6 +1,6 @@
 package dev.trustbridge.adapters.modbus;
 
-import dev.trustbridge.adapters.modbus.internal.Backoff;
+import dev.trustbridge.adapters.internal.Backoff;
 import dev.trustbridge.adapters.modbus.internal.DeviceSession;
 import dev.trustbridge.adapters.modbus.internal.ReadPlanner;
 import java.time.Clock;

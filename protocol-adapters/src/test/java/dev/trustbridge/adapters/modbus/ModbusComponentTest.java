@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.trustbridge.adapters.LogCapture;
 import dev.trustbridge.adapters.Quality;
 import dev.trustbridge.adapters.Sample;
 import dev.trustbridge.adapters.SampleBatch;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -115,8 +117,23 @@ class ModbusComponentTest {
   }
 
   private void start(String... uris) throws Exception {
+    start(Optional.empty(), uris);
+  }
+
+  private void start(Optional<ModbusFingerprint> boilerFingerprint, String... uris)
+      throws Exception {
     ModbusComponent modbus = new ModbusComponent();
-    modbus.addDevice(boiler(PLANT.device("boiler").port()));
+    ModbusDevice boiler = boiler(PLANT.device("boiler").port());
+    modbus.addDevice(
+        new ModbusDevice(
+            boiler.id(),
+            boiler.host(),
+            boiler.port(),
+            boiler.unitId(),
+            boiler.pollInterval(),
+            boiler.timeout(),
+            boiler.tags(),
+            boilerFingerprint));
     modbus.addDevice(longRun(PLANT.device("long-run").port()));
     camel = new DefaultCamelContext();
     camel.addComponent("modbus", modbus);
@@ -282,5 +299,38 @@ class ModbusComponentTest {
         .isInstanceOf(FailedToCreateRouteException.class)
         .hasStackTraceContaining(
             "no registered Modbus device 'turbine'; registered: [boiler, long-run]");
+  }
+
+  /** The boiler's "serial number": the uint32 input registers 12-13. */
+  private static ModbusFingerprint serialNumber(long expected) {
+    return new ModbusFingerprint(
+        ModbusTag.of("serial", ModbusTable.INPUT_REGISTER, 12, ModbusDataType.UINT32), expected);
+  }
+
+  @Test
+  void fingerprintMatches_deviceIsPolled() throws Exception {
+    try (LogCapture log = new LogCapture("dev.trustbridge.adapters.modbus")) {
+      start(Optional.of(serialNumber(4_000_000_000L)), "modbus:boiler");
+
+      assertThat(byTag(next("boiler")).get("temperature").value()).isEqualTo(21.5);
+      assertThat(log.has("modbus device fingerprint verified device=boiler")).isTrue();
+    }
+  }
+
+  @Test
+  void fingerprintMismatch_stopsTheDevicesFlowWithAClearError() throws Exception {
+    try (LogCapture log = new LogCapture("dev.trustbridge.adapters.modbus")) {
+      start(Optional.of(serialNumber(1234L)), "modbus:boiler", "modbus:long-run");
+
+      next("long-run");
+      assertThat(queue("boiler").poll(1, TimeUnit.SECONDS)).isNull();
+      assertThat(log.lines())
+          .containsOnlyOnce(
+              "ERROR modbus device flow stopped device=boiler endpoint=127.0.0.1:"
+                  + PLANT.device("boiler").port()
+                  + " reason=\"device fingerprint mismatch: table=inputRegister address=12"
+                  + " type=uint32 holds 4000000000 but the device is registered with 1234; the"
+                  + " device was swapped or is impersonated\"");
+    }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param tag the tag's name, not blank
  * @param value a {@link Boolean}, {@link Long} or finite {@link Double}; {@code null} when the
  *     device gave no usable value (then the quality is {@code BAD})
- * @param quality {@code GOOD} or {@code BAD}
+ * @param quality {@code GOOD}, {@code UNCERTAIN} (a value the device itself doubts) or {@code BAD}
  * @param sourceTime when the device produced the value, or when it was polled if the device keeps
  *     no time
  * @param unit the engineering unit, empty when the value has none
@@ -19,6 +19,9 @@ public record EnvelopeSample(
 
   /** The quality of a usable value. */
   public static final String GOOD = "GOOD";
+
+  /** The quality of a value the device delivered but marked as doubtful. */
+  public static final String UNCERTAIN = "UNCERTAIN";
 
   /** The quality of a value that must not be used. */
   public static final String BAD = "BAD";
@@ -45,9 +48,9 @@ public record EnvelopeSample(
       throw new IllegalArgumentException(
           "sample '" + tag + "': value " + number + " is not finite");
     }
-    if (!GOOD.equals(quality) && !BAD.equals(quality)) {
+    if (!GOOD.equals(quality) && !UNCERTAIN.equals(quality) && !BAD.equals(quality)) {
       throw new IllegalArgumentException(
-          "sample '" + tag + "': quality must be GOOD or BAD, not " + quality);
+          "sample '" + tag + "': quality must be GOOD, UNCERTAIN or BAD, not " + quality);
     }
     Objects.requireNonNull(sourceTime, () -> "sample '" + tag + "': sourceTime");
     Objects.requireNonNull(unit, () -> "sample '" + tag + "': unit");

@@ -13,8 +13,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Checks a Camel YAML DSL route file before anything runs: Camel's grammar accepts it, every route
- * has an explicit id unique across all files, and every {@code modbus:} or {@code mqtt:} endpoint
- * names a registered device or a configured uplink.
+ * has an explicit id unique across all files, and every {@code modbus:}, {@code opcua:} or {@code
+ * mqtt:} endpoint names a registered device or a configured uplink.
  */
 public final class RouteFileCheck {
 
@@ -143,7 +143,7 @@ public final class RouteFileCheck {
     if (query >= 0) {
       target = target.substring(0, query);
     }
-    if (scheme.equals("modbus") && !deviceIds.contains(target)) {
+    if ((scheme.equals("modbus") || scheme.equals("opcua")) && !deviceIds.contains(target)) {
       problems.at(
           name,
           uri,

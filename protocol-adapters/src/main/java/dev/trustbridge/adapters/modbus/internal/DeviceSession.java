@@ -16,7 +16,9 @@ import com.ghgande.j2mod.modbus.net.TCPMasterConnection;
 import com.ghgande.j2mod.modbus.util.BitVector;
 import dev.trustbridge.adapters.Sample;
 import dev.trustbridge.adapters.SampleBatch;
+import dev.trustbridge.adapters.internal.Backoff;
 import dev.trustbridge.adapters.modbus.ModbusDevice;
+import dev.trustbridge.adapters.modbus.ModbusFingerprint;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -50,6 +52,7 @@ public final class DeviceSession implements AutoCloseable {
   private TCPMasterConnection connection;
   private Instant nextConnectAttempt = Instant.MIN;
   private boolean down;
+  private boolean stopped;
 
   public DeviceSession(ModbusDevice device, List<ReadRequest> plan, Backoff backoff, Clock clock) {
     this.device = device;
@@ -58,10 +61,17 @@ public final class DeviceSession implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Reads all tags once. Never throws for device faults: they become BAD samples. */
+  /**
+   * Reads all tags once. Never throws for device faults: they become BAD samples. A device whose
+   * fingerprint did not match yields no samples at all.
+   */
   public SampleBatch poll() {
+    boolean connected = !stopped && ensureConnected();
+    if (stopped) {
+      return new SampleBatch(device.id(), List.of());
+    }
     Map<ModbusTag, Object> values = new HashMap<>();
-    if (ensureConnected()) {
+    if (connected) {
       for (ReadRequest request : plan) {
         try {
           values.putAll(read(request));
@@ -109,6 +119,9 @@ public final class DeviceSession implements AutoCloseable {
       candidate.setTimeout((int) device.timeout().toMillis());
       candidate.connect();
       connection = candidate;
+      if (device.fingerprint().isPresent() && !fingerprintMatches(device.fingerprint().get())) {
+        return false;
+      }
       backoff.reset();
       if (down) {
         down = false;
@@ -122,6 +135,32 @@ public final class DeviceSession implements AutoCloseable {
       connectionLost(e);
       return false;
     }
+  }
+
+  /** Reads the fingerprint register; a mismatch stops this device for good. */
+  private boolean fingerprintMatches(ModbusFingerprint fingerprint) throws Exception {
+    ModbusTag register = fingerprint.register();
+    Object actual =
+        read(new ReadRequest(
+                register.table(), register.address(), register.type().width(), List.of(register)))
+            .get(register);
+    if (fingerprint.expected().equals(actual)) {
+      LOG.info(
+          "modbus device fingerprint verified device={} {}", device.id(), fingerprint.describe());
+      return true;
+    }
+    stopped = true;
+    close();
+    LOG.error(
+        "modbus device flow stopped device={} endpoint={} reason=\"device fingerprint mismatch:"
+            + " {} holds {} but the device is registered with {}; the device was swapped or is"
+            + " impersonated\"",
+        device.id(),
+        device.endpoint(),
+        fingerprint.describe(),
+        actual,
+        fingerprint.expected());
+    return false;
   }
 
   private void connectionLost(Exception cause) {

@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {"v":1,"site":…,"gateway":…,"device":…,"epoch":…,"seq":…,"prev":…|null,"time":"…Z",
- *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"BAD","sourceTime":"…Z","unit":…}],
+ *  "samples":[{"tag":…,"value":true|42|21.5|null,"quality":"GOOD"|"UNCERTAIN"|"BAD","sourceTime":"…Z",
+ *               "unit":…}],
  *  "dropped":{"from":…,"to":…,"count":…,"reason":…}}
  * }</pre>
  *

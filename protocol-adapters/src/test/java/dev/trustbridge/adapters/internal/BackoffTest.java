@@ -1,4 +1,4 @@
-package dev.trustbridge.adapters.modbus.internal;
+package dev.trustbridge.adapters.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

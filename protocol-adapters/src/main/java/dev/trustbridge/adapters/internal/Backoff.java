@@ -1,4 +1,4 @@
-package dev.trustbridge.adapters.modbus.internal;
+package dev.trustbridge.adapters.internal;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
