@@ -22,7 +22,9 @@ public final class EnvelopeException extends Exception {
     /** The stream state cannot be read or written durably, or belongs to another gateway. */
     STATE_STORE,
     /** A published chains document cannot be read. */
-    CHAINS_DOCUMENT
+    CHAINS_DOCUMENT,
+    /** A signed statement is malformed, not signed by a trusted gateway, or names another one. */
+    STATEMENT_REJECTED
   }
 
   private final Reason reason;

@@ -50,4 +50,13 @@ public interface EnvelopeVerifier {
    *     {@code kid} is not the thumbprint of its first certificate
    */
   int addPublishedChains(byte[] document) throws EnvelopeException;
+
+  /**
+   * Verifies a statement signed with {@link SessionKeys#signStatement}: its {@code typ}, signature,
+   * embedded chain to a trust root valid at the statement's {@code time}, and that the {@code site}
+   * and {@code gateway} it names are those of the identity certificate.
+   *
+   * @throws EnvelopeException {@code STATEMENT_REJECTED} with the reason if any check fails
+   */
+  SignedStatement verifyStatement(byte[] statement, String type) throws EnvelopeException;
 }

@@ -72,6 +72,16 @@ public interface SessionKeys extends AutoCloseable {
     return SessionKeysImpl.start(identity, lifetime, clock);
   }
 
+  /**
+   * Signs a statement of the gateway that is not an envelope, such as attestation evidence: a JWS
+   * of the envelope family (flattened JSON, {@code ES256}, the chain in {@code x5c}) with {@code
+   * typ} {@code type}. The payload should be a JSON object naming {@code site}, {@code gateway} and
+   * {@code time}, which {@link EnvelopeVerifier#verifyStatement} checks.
+   *
+   * @throws EnvelopeException {@code NO_SESSION_KEY} if no valid session key is at hand
+   */
+  byte[] signStatement(String type, byte[] payload) throws EnvelopeException;
+
   /** The site, from the identity certificate's OU. */
   String site();
 

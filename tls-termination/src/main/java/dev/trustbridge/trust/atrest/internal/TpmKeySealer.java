@@ -1,6 +1,7 @@
 package dev.trustbridge.trust.atrest.internal;
 
 import dev.trustbridge.trust.atrest.KeySealer;
+import dev.trustbridge.trust.tpm.internal.Tpm2Tools;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.VaultException.Reason;
 import java.io.ByteArrayInputStream;
@@ -8,20 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Seals secrets with tpm2-tools: {@code tpm2_create} makes a sealed data object under the primary
@@ -32,24 +23,22 @@ import java.util.stream.Stream;
  */
 public final class TpmKeySealer implements KeySealer {
 
-  private static final long TOOL_TIMEOUT_SECONDS = 60;
-
-  private final Optional<String> tcti;
+  private final Tpm2Tools tools;
   private final Path workDirectory;
 
   public TpmKeySealer(Optional<String> tcti, Path workDirectory) {
-    this.tcti = tcti;
+    this.tools = new Tpm2Tools(tcti);
     this.workDirectory = workDirectory;
   }
 
   @Override
   public byte[] seal(byte[] secret) throws VaultException {
-    Path work = temporaryDirectory();
+    Path work = Tpm2Tools.workDirectory(workDirectory, "tpm-seal");
     try {
       createPrimary(work);
       Path pub = work.resolve("sealed.pub");
       Path priv = work.resolve("sealed.priv");
-      run(
+      tools.run(
           secret,
           "tpm2_create",
           "-Q",
@@ -76,13 +65,13 @@ public final class TpmKeySealer implements KeySealer {
       throw new VaultException(
           Reason.OPERATION_FAILED, "cannot seal a secret with the TPM: " + e.getMessage(), e);
     } finally {
-      delete(work);
+      Tpm2Tools.delete(work);
     }
   }
 
   @Override
   public byte[] unseal(byte[] sealed) throws VaultException {
-    Path work = temporaryDirectory();
+    Path work = Tpm2Tools.workDirectory(workDirectory, "tpm-seal");
     try {
       Path pub = work.resolve("sealed.pub");
       Path priv = work.resolve("sealed.priv");
@@ -97,7 +86,7 @@ public final class TpmKeySealer implements KeySealer {
       }
       createPrimary(work);
       Path object = work.resolve("sealed.ctx");
-      run(
+      tools.run(
           new byte[0],
           "tpm2_load",
           "-Q",
@@ -109,17 +98,17 @@ public final class TpmKeySealer implements KeySealer {
           priv.toString(),
           "-c",
           object.toString());
-      return run(new byte[0], "tpm2_unseal", "-c", object.toString());
+      return tools.run(new byte[0], "tpm2_unseal", "-c", object.toString());
     } catch (IOException e) {
       throw new VaultException(
           Reason.OPERATION_FAILED, "cannot unseal a secret with the TPM: " + e.getMessage(), e);
     } finally {
-      delete(work);
+      Tpm2Tools.delete(work);
     }
   }
 
   private void createPrimary(Path work) throws VaultException {
-    run(
+    tools.run(
         new byte[0],
         "tpm2_createprimary",
         "-Q",
@@ -133,101 +122,9 @@ public final class TpmKeySealer implements KeySealer {
         work.resolve("primary.ctx").toString());
   }
 
-  private byte[] run(byte[] input, String tool, String... arguments) throws VaultException {
-    List<String> command = new ArrayList<>();
-    command.add(tool);
-    tcti.ifPresent(value -> command.add("--tcti=" + value));
-    command.addAll(List.of(arguments));
-    Process process;
-    try {
-      process = new ProcessBuilder(command).start();
-    } catch (IOException e) {
-      throw new VaultException(
-          Reason.BACKEND_UNAVAILABLE,
-          tool + " cannot be run (install tpm2-tools): " + e.getMessage(),
-          e);
-    }
-    CompletableFuture<byte[]> stdout = drain(process.getInputStream());
-    CompletableFuture<byte[]> stderr = drain(process.getErrorStream());
-    try (OutputStream in = process.getOutputStream()) {
-      in.write(input);
-    } catch (IOException e) {
-      // the tool exited before reading its input; its exit status says why
-    }
-    try {
-      if (!process.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new VaultException(
-            Reason.BACKEND_UNAVAILABLE,
-            tool + " did not finish within " + TOOL_TIMEOUT_SECONDS + " s" + tctiText());
-      }
-      if (process.exitValue() != 0) {
-        throw new VaultException(
-            Reason.OPERATION_FAILED,
-            tool
-                + " failed with status "
-                + process.exitValue()
-                + tctiText()
-                + ": "
-                + new String(stderr.join(), StandardCharsets.UTF_8).strip());
-      }
-      return stdout.join();
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new VaultException(Reason.OPERATION_FAILED, tool + " was interrupted", e);
-    }
-  }
-
-  private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (stream) {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-  }
-
-  private String tctiText() {
-    return tcti.map(value -> " (TCTI " + value + ")").orElse("");
-  }
-
-  private Path temporaryDirectory() throws VaultException {
-    try {
-      Files.createDirectories(workDirectory);
-      return Files.createTempDirectory(
-          workDirectory,
-          "tpm-seal",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new VaultException(
-          Reason.OPERATION_FAILED,
-          "cannot create a working directory in " + workDirectory + ": " + e.getMessage(),
-          e);
-    }
-  }
-
-  private static void delete(Path directory) {
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(TpmKeySealer::deleteQuietly);
-    } catch (IOException e) {
-      // nothing secret is in it: only TPM contexts and TPM-encrypted parts
-    }
-  }
-
-  private static void deleteQuietly(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      // see delete
-    }
-  }
-
   @Override
   public String description() {
-    return "sealed by the TPM" + tctiText();
+    return "sealed by the " + tools.describe();
   }
 
   @Override

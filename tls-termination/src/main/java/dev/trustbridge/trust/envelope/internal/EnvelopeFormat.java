@@ -159,6 +159,21 @@ public final class EnvelopeFormat {
         hash(signingInput));
   }
 
+  /**
+   * Signs a statement of the gateway other than an envelope, with its own {@code typ} and the chain
+   * always embedded, so that it verifies on its own.
+   */
+  public static byte[] signStatement(SessionKey key, String type, byte[] payload) {
+    JWSObjectJSON jws = new JWSObjectJSON(new com.nimbusds.jose.Payload(payload));
+    try {
+      jws.sign(key.statementHeader(type), key.signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("session key " + key + " cannot sign", e);
+    }
+    return JSONObjectUtils.toJSONString(jws.toFlattenedJSONObject())
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Base64url SHA-256 of the ASCII signing input: an envelope's hash. */
   static String hash(String signingInput) {
     return Base64URL.encode(sha256(signingInput.getBytes(StandardCharsets.US_ASCII))).toString();
@@ -184,6 +199,11 @@ public final class EnvelopeFormat {
 
   /** Takes an envelope apart and checks its header. */
   static Parsed parse(byte[] envelope) throws Rejection {
+    return parse(envelope, TYPE);
+  }
+
+  /** Takes a JWS of this family with {@code typ} {@code type} apart and checks its header. */
+  static Parsed parse(byte[] envelope, String type) throws Rejection {
     if (envelope.length > MAX_BYTES) {
       throw malformed("envelope of " + envelope.length + " bytes, more than " + MAX_BYTES);
     }
@@ -211,8 +231,8 @@ public final class EnvelopeFormat {
     if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
       throw malformed("alg " + header.getAlgorithm() + " is not ES256");
     }
-    if (!new JOSEObjectType(TYPE).equals(header.getType())) {
-      throw malformed("typ " + header.getType() + " is not " + TYPE);
+    if (!new JOSEObjectType(type).equals(header.getType())) {
+      throw malformed("typ " + header.getType() + " is not " + type);
     }
     String kid = header.getKeyID();
     if (kid == null || !HASH.matcher(kid).matches()) {
@@ -290,6 +310,28 @@ public final class EnvelopeFormat {
       throw new UncheckedIOException("cannot write a payload to memory", e);
     }
     return out.toByteArray();
+  }
+
+  /** What every statement's payload names: who made it, and when. */
+  record StatementHeader(String site, String gateway, Instant time) {}
+
+  /** Reads {@code site}, {@code gateway} and {@code time} from a statement's JSON payload. */
+  static StatementHeader readStatementHeader(byte[] payload) throws Rejection {
+    JsonNode root;
+    try {
+      root = JSON.readTree(payload);
+    } catch (IOException e) {
+      throw malformed("payload is not JSON: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw malformed("payload is not a JSON object");
+    }
+    for (String field : List.of("site", "gateway", "time")) {
+      if (!root.has(field)) {
+        throw malformed("payload lacks '" + field + "'");
+      }
+    }
+    return new StatementHeader(text(root, "site"), text(root, "gateway"), instant(root, "time"));
   }
 
   static Payload readPayload(byte[] payload) throws Rejection {

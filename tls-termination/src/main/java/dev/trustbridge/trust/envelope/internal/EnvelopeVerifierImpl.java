@@ -5,6 +5,7 @@ import com.nimbusds.jose.util.Base64;
 import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
+import dev.trustbridge.trust.envelope.SignedStatement;
 import dev.trustbridge.trust.envelope.StreamId;
 import dev.trustbridge.trust.envelope.VerificationResult;
 import dev.trustbridge.trust.envelope.VerificationResult.Failed;
@@ -38,6 +39,32 @@ public final class EnvelopeVerifierImpl implements EnvelopeVerifier {
     Map<String, List<Base64>> read = ChainsDocument.read(document);
     publishedChains.putAll(read);
     return read.size();
+  }
+
+  @Override
+  public SignedStatement verifyStatement(byte[] statement, String type) throws EnvelopeException {
+    try {
+      EnvelopeFormat.Parsed parsed = EnvelopeFormat.parse(statement, type);
+      if (parsed.x5c().isEmpty()) {
+        throw new Rejection(Failure.UNKNOWN_CHAIN, "a statement must embed its chain in x5c");
+      }
+      EnvelopeFormat.StatementHeader named = EnvelopeFormat.readStatementHeader(parsed.payload());
+      ChainValidator.Chain chain = chains.check(parsed.x5c());
+      verifySignature(chain, parsed);
+      chain.requireValidAt(named.time());
+      requireIdentity(chain, new StreamId(named.site(), named.gateway(), "statement"));
+      return new SignedStatement(
+          type,
+          named.site(),
+          named.gateway(),
+          named.time(),
+          parsed.payload(),
+          chain.certificates());
+    } catch (Rejection e) {
+      throw new EnvelopeException(
+          EnvelopeException.Reason.STATEMENT_REJECTED,
+          type + " rejected (" + e.failure() + "): " + e.getMessage());
+    }
   }
 
   @Override

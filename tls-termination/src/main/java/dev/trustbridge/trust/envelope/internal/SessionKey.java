@@ -99,6 +99,11 @@ public final class SessionKey {
     return mode == ChainMode.EMBEDDED ? embedded : published;
   }
 
+  /** The header of a statement of another {@code typ}, with the chain embedded. */
+  JWSHeader statementHeader(String type) {
+    return new JWSHeader.Builder(embedded).type(new JOSEObjectType(type)).build();
+  }
+
   JWSSigner signer() {
     return signer;
   }

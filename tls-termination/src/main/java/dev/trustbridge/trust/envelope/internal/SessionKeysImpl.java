@@ -156,6 +156,11 @@ public final class SessionKeysImpl implements SessionKeys {
   }
 
   @Override
+  public byte[] signStatement(String type, byte[] payload) throws EnvelopeException {
+    return EnvelopeFormat.signStatement(current(clock.instant()), type, payload);
+  }
+
+  @Override
   public List<X509Certificate> currentChain() {
     return current.chain();
   }
