@@ -57,6 +57,7 @@ public class MqttEndpoint extends DefaultEndpoint {
         () -> component.uplink(uplinkId),
         topic,
         configuration.getEncoder(),
+        component.getSampleBatchFilter(),
         configuration.getQos(),
         configuration.isRetain(),
         Duration.ofMillis(configuration.getPublishTimeout()));

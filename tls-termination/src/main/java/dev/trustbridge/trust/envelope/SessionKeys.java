@@ -91,6 +91,18 @@ public interface SessionKeys extends AutoCloseable {
   byte[] chainsDocument();
 
   /**
+   * Signs a message of the gateway's own that is no envelope, such as a command result, with the
+   * current session key: JWS flattened JSON (RFC 7515 §7.2.2), {@code ES256}, protected header
+   * {@code typ} as given, {@code kid} and the chain in {@code x5c}, so that a verifier checks it
+   * against the fleet CA like an envelope with an embedded chain.
+   *
+   * @param type the {@code typ} header, e.g. {@code tb-command-result+jws}
+   * @return the JWS, UTF-8 JSON
+   * @throws EnvelopeException {@code NO_SESSION_KEY} if no valid session key is at hand
+   */
+  byte[] signMessage(String type, byte[] payload) throws EnvelopeException;
+
+  /**
    * Certifies a new session key now, or joins the rotation under way.
    *
    * @return completes with the new chain once the new key signs, or exceptionally with an {@link

@@ -2,6 +2,7 @@ package dev.trustbridge.adapters.mqtt.internal;
 
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.SampleBatchEncoder;
+import dev.trustbridge.adapters.SampleBatchFilter;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.mqtt.MqttUplinkException;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +19,16 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * Publishes each exchange's body on its uplink and completes the exchange when the broker has it:
- * on PUBACK at QoS 1. A {@link SampleBatch} body goes through the encoder; {@code byte[]} and
- * {@code String} bodies are sent as they are.
+ * on PUBACK at QoS 1. A {@link SampleBatch} body goes through the filter, then the encoder; a batch
+ * with nothing left completes without a publish. {@code byte[]} and {@code String} bodies are sent
+ * as they are, if the filter admits raw bodies.
  */
 public final class MqttProducer extends DefaultAsyncProducer {
 
   private final Supplier<Uplink> uplinkSource;
   private final TopicTemplate topic;
   private final SampleBatchEncoder encoder;
+  private final SampleBatchFilter filter;
   private final int qos;
   private final boolean retain;
   private final Duration timeout;
@@ -37,6 +40,7 @@ public final class MqttProducer extends DefaultAsyncProducer {
       Supplier<Uplink> uplinkSource,
       TopicTemplate topic,
       SampleBatchEncoder encoder,
+      SampleBatchFilter filter,
       int qos,
       boolean retain,
       Duration timeout) {
@@ -44,6 +48,7 @@ public final class MqttProducer extends DefaultAsyncProducer {
     this.uplinkSource = uplinkSource;
     this.topic = topic;
     this.encoder = encoder;
+    this.filter = filter;
     this.qos = qos;
     this.retain = retain;
     this.timeout = timeout;
@@ -57,9 +62,9 @@ public final class MqttProducer extends DefaultAsyncProducer {
 
   @Override
   public boolean process(Exchange exchange, AsyncCallback callback) {
-    Publication publication;
+    Optional<Publication> admitted;
     try {
-      publication = publication(exchange.getMessage());
+      admitted = publication(exchange.getMessage());
     } catch (RuntimeException e) {
       // no topic for this message, a body we cannot send, or an encoder that failed on it
       exchange.setException(
@@ -68,7 +73,11 @@ public final class MqttProducer extends DefaultAsyncProducer {
       callback.done(true);
       return true;
     }
-    CompletableFuture<Void> sent = uplink.publish(publication, timeout);
+    if (admitted.isEmpty()) {
+      callback.done(true);
+      return true;
+    }
+    CompletableFuture<Void> sent = uplink.publish(admitted.get(), timeout);
     sent.whenComplete(
         (ignored, error) -> {
           if (error != null) {
@@ -82,28 +91,39 @@ public final class MqttProducer extends DefaultAsyncProducer {
     return false;
   }
 
-  private Publication publication(Message message) {
+  private Optional<Publication> publication(Message message) {
     Object body = message.getBody();
     Optional<String> device =
         Optional.ofNullable(message.getHeader(TrustBridgeHeaders.DEVICE_ID, String.class));
     if (body instanceof SampleBatch batch) {
-      return new Publication(
-          topic.resolve(device.or(() -> Optional.of(batch.deviceId()))),
-          encoder.encode(batch),
-          qos,
-          retain,
-          Optional.of(encoder.contentType()));
+      return filter
+          .admit(batch)
+          .map(
+              admitted ->
+                  new Publication(
+                      topic.resolve(device.or(() -> Optional.of(admitted.deviceId()))),
+                      encoder.encode(admitted),
+                      qos,
+                      retain,
+                      Optional.of(encoder.contentType())));
+    }
+    if ((body instanceof byte[] || body instanceof String) && !filter.admitsRawBodies()) {
+      throw new IllegalArgumentException(
+          "a telemetry policy is enforced: routes publish SampleBatch bodies only, not "
+              + body.getClass().getSimpleName());
     }
     if (body instanceof byte[] bytes) {
-      return new Publication(topic.resolve(device), bytes, qos, retain, Optional.empty());
+      return Optional.of(
+          new Publication(topic.resolve(device), bytes, qos, retain, Optional.empty()));
     }
     if (body instanceof String text) {
-      return new Publication(
-          topic.resolve(device),
-          text.getBytes(StandardCharsets.UTF_8),
-          qos,
-          retain,
-          Optional.empty());
+      return Optional.of(
+          new Publication(
+              topic.resolve(device),
+              text.getBytes(StandardCharsets.UTF_8),
+              qos,
+              retain,
+              Optional.empty()));
     }
     throw new IllegalArgumentException(
         "cannot publish a body of type "

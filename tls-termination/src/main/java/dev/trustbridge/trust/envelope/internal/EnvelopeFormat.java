@@ -135,6 +135,22 @@ public final class EnvelopeFormat {
         hash(signingInput));
   }
 
+  /** Signs a message that is no envelope, with its own {@code typ} and the chain embedded. */
+  static byte[] signMessage(SessionKey key, String type, byte[] payload) {
+    JWSObjectJSON jws = new JWSObjectJSON(new com.nimbusds.jose.Payload(payload));
+    try {
+      jws.sign(
+          new JWSHeader.Builder(key.header(ChainMode.EMBEDDED))
+              .type(new JOSEObjectType(type))
+              .build(),
+          key.signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("session key " + key + " cannot sign", e);
+    }
+    return JSONObjectUtils.toJSONString(jws.toFlattenedJSONObject())
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Base64url SHA-256 of the ASCII signing input: an envelope's hash. */
   static String hash(String signingInput) {
     return Base64URL.encode(sha256(signingInput.getBytes(StandardCharsets.US_ASCII))).toString();

@@ -434,6 +434,11 @@ public final class SessionKeysImpl implements SessionKeys {
   }
 
   @Override
+  public byte[] signMessage(String type, byte[] payload) throws EnvelopeException {
+    return EnvelopeFormat.signMessage(current(clock.instant()), type, payload);
+  }
+
+  @Override
   public byte[] chainsDocument() {
     List<SessionKey> keys;
     synchronized (this) {
