@@ -3,6 +3,9 @@ package dev.trustbridge.runtime;
 import dev.trustbridge.adapters.modbus.ModbusComponent;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.policy.rules.DecisionCount;
+import dev.trustbridge.policy.rules.Policy;
+import dev.trustbridge.policy.rules.PolicyEnforcer;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
@@ -14,6 +17,10 @@ import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.Vaults;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -25,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running gateway: the Camel application that executes the configured routes with the {@code
  * modbus:} and {@code mqtt:} components bound to the configured devices and uplinks, and the
- * gateway's identity key open in its vault for mutual TLS.
+ * gateway's identity key open in its vault for mutual TLS. Its policy filters every sample the
+ * uplinks publish, and decides the signed commands that arrive on them.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -36,8 +44,13 @@ public final class Gateway implements AutoCloseable {
   private final Vault vault;
   private final GatewaySigning signing;
   private final Main main;
+  private final MqttComponent mqtt;
+  private final PolicyEnforcer policy;
+  private final Optional<GatewayCommands> commands;
+  private volatile boolean quarantined;
 
-  private Gateway(GatewayConfig config, Vault vault, Identity identity, GatewaySigning signing) {
+  private Gateway(GatewayConfig config, Vault vault, Identity identity, GatewaySigning signing)
+      throws IOException {
     this.config = config;
     this.vault = vault;
     this.signing = signing;
@@ -54,10 +67,27 @@ public final class Gateway implements AutoCloseable {
     modbus.setMaxSamplesPerBatch(config.envelopes().maxSamples());
     config.modbusDevices().forEach(modbus::addDevice);
     main.bind("modbus", modbus);
-    MqttComponent mqtt = new MqttComponent();
+    mqtt = new MqttComponent();
     mqtt.setSiteId(config.site());
     mqtt.setGatewayId(config.gatewayId());
     mqtt.getConfiguration().setEncoder(signing.encoder());
+    policy = new PolicyEnforcer(config.policy().orElse(Policy.none()), Clock.systemUTC());
+    if (config.policy().isPresent()) {
+      mqtt.setSampleBatchFilter(policy);
+    }
+    commands =
+        config.commands().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                GatewayCommands.open(
+                    config,
+                    config.commands().get(),
+                    policy,
+                    List.of(modbus.writer()),
+                    () -> quarantined,
+                    signing.sessionKeys(),
+                    mqtt));
+    commands.ifPresent(c -> main.configure().addRoutesBuilder(c.routes(config.uplinks())));
     mqtt.setUplinks(
         config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
     main.bind("mqtt", mqtt);
@@ -68,8 +98,8 @@ public final class Gateway implements AutoCloseable {
           new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
-              publishChains(started.getCamelContext());
-              signing.sessionKeys().onRotation(chain -> publishChains(started.getCamelContext()));
+              publishChains();
+              signing.sessionKeys().onRotation(chain -> publishChains());
             }
           });
     }
@@ -79,12 +109,10 @@ public final class Gateway implements AutoCloseable {
    * Publishes the session certificate chains retained on every uplink, so that verifiers can check
    * envelopes that carry only a thumbprint.
    */
-  private void publishChains(CamelContext camel) {
+  private void publishChains() {
     byte[] document = signing.sessionKeys().chainsDocument();
     for (UplinkSettings uplink : config.uplinks()) {
-      camel
-          .createProducerTemplate()
-          .asyncSendBody("mqtt:" + uplink.id() + "?retain=true&topic=" + CERTS_TOPIC, document)
+      mqtt.publish(uplink.id(), CERTS_TOPIC, document, true, Duration.ofSeconds(10))
           .whenComplete(
               (result, error) -> {
                 if (error != null) {
@@ -155,7 +183,13 @@ public final class Gateway implements AutoCloseable {
         LOG.warn(
             "gateway identity is not enrolled: brokers will refuse its self-signed certificate");
       }
-      return new Gateway(config, vault, identity, GatewaySigning.start(config, identity));
+      GatewaySigning signing = GatewaySigning.start(config, identity);
+      try {
+        return new Gateway(config, vault, identity, signing);
+      } catch (IOException | RuntimeException e) {
+        signing.close();
+        throw e;
+      }
     } catch (VaultException | EnvelopeException | IOException | RuntimeException e) {
       vault.close();
       throw e;
@@ -176,6 +210,20 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Every policy decision since start, by direction, rule and result. */
+  public List<DecisionCount> policyDecisions() {
+    return policy.decisionCounts();
+  }
+
+  /**
+   * Quarantines the gateway or lifts it: while quarantined, every command is refused. Attestation
+   * sets it when the measured state drifts.
+   */
+  public void setQuarantined(boolean quarantined) {
+    this.quarantined = quarantined;
+    LOG.warn("gateway quarantine={}", quarantined);
+  }
+
   /** The Camel context, for tests and tooling. */
   public CamelContext camelContext() {
     return main.getCamelContext();
@@ -186,6 +234,7 @@ public final class Gateway implements AutoCloseable {
     try {
       main.stop();
     } finally {
+      commands.ifPresent(GatewayCommands::close);
       signing.close();
       vault.close();
     }

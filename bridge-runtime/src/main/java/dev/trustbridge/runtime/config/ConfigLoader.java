@@ -7,6 +7,8 @@ import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.policy.command.CommandSettings;
+import dev.trustbridge.policy.rules.Policy;
 import dev.trustbridge.runtime.config.internal.CamelRouteGrammar;
 import dev.trustbridge.runtime.config.internal.HostAndPort;
 import dev.trustbridge.runtime.config.internal.Problems;
@@ -30,9 +32,10 @@ import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Loads and validates a configuration directory: {@code trustbridge.yaml} and {@code
- * routes/*.camel.yaml}. Every problem in every file is collected and reported together in one
- * {@link ConfigException}; a configuration is returned only when there is none.
+ * Loads and validates a configuration directory: {@code trustbridge.yaml}, {@code
+ * routes/*.camel.yaml} and the policy files that {@code trustbridge.yaml} lists. Every problem in
+ * every file is collected and reported together in one {@link ConfigException}; a configuration is
+ * returned only when there is none.
  */
 public final class ConfigLoader {
 
@@ -66,17 +69,40 @@ public final class ConfigLoader {
     List<UplinkSettings> uplinks =
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
     EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
+    int beforePolicy = problems.size();
+    Optional<Policy> policy =
+        new PolicyReader(directory, problems, new Substitution(environment, directory))
+            .read(root, identity.securityMode());
+    boolean policyUsable = problems.size() == beforePolicy;
+    Optional<CommandSettings> commands = PolicyReader.commands(root, directory);
     root.rejectUnknownKeys();
 
     Set<String> routeIds = new HashSet<>();
+    List<RouteFileCheck.DeviceUse> deviceUses = new ArrayList<>();
     try (CamelRouteGrammar grammar = new CamelRouteGrammar()) {
       for (Path routeFile : routeFiles) {
-        new RouteFileCheck(directory, routeFile, problems)
-            .check(deviceIds, uplinkIds, routeIds, grammar);
+        RouteFileCheck check = new RouteFileCheck(directory, routeFile, problems);
+        check.check(deviceIds, uplinkIds, routeIds, grammar);
+        deviceUses.addAll(check.deviceUses());
+      }
+    }
+    if (identity.securityMode() == SecurityMode.PRODUCTION && policyUsable) {
+      for (RouteFileCheck.DeviceUse use : deviceUses) {
+        if (policy.isEmpty() || !policy.get().coversDevice(use.device())) {
+          problems.at(
+              use.file(),
+              use.uri(),
+              use.field(),
+              "device '"
+                  + use.device()
+                  + "' is covered by no telemetry rule: production mode needs a policy for every"
+                  + " routed device (trustbridge.yaml 'policies:')");
+        }
       }
     }
     problems.throwIfAny();
-    return new GatewayConfig(directory, identity, devices, uplinks, envelopes, routeFiles);
+    return new GatewayConfig(
+        directory, identity, devices, uplinks, envelopes, routeFiles, policy, commands);
   }
 
   /**

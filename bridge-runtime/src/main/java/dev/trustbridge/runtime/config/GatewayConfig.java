@@ -2,8 +2,12 @@ package dev.trustbridge.runtime.config;
 
 import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.policy.command.CommandSettings;
+import dev.trustbridge.policy.rules.Policy;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The validated configuration of one gateway: who it is, which devices it serves, and which route
@@ -15,6 +19,8 @@ import java.util.List;
  * @param uplinks the cloud broker connections
  * @param envelopes how what leaves the gateway is signed
  * @param routeFiles the Camel YAML DSL route files, sorted by name
+ * @param policy the compiled policy files; empty when none are configured (development only)
+ * @param commands who may sign commands; empty when the gateway accepts none
  */
 public record GatewayConfig(
     Path directory,
@@ -22,12 +28,16 @@ public record GatewayConfig(
     List<ModbusDevice> modbusDevices,
     List<UplinkSettings> uplinks,
     EnvelopeSettings envelopes,
-    List<Path> routeFiles) {
+    List<Path> routeFiles,
+    Optional<Policy> policy,
+    Optional<CommandSettings> commands) {
 
   public GatewayConfig {
     modbusDevices = List.copyOf(modbusDevices);
     uplinks = List.copyOf(uplinks);
     routeFiles = List.copyOf(routeFiles);
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(commands, "commands");
   }
 
   /** The site (plant) id, the first level of every topic. */

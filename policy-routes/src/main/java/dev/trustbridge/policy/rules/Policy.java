@@ -67,7 +67,7 @@ public final class Policy {
   }
 
   /** No rules: every sample leaves, every command is refused. For development without policy. */
-  public static Policy openTelemetryOnly() {
+  public static Policy none() {
     return new Policy(List.of(), List.of(), true);
   }
 

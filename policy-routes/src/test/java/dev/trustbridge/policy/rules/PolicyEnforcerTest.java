@@ -280,8 +280,7 @@ class PolicyEnforcerTest {
         .isEqualTo("role-not-granted");
     assertThat(reason(enforcer.decide(request("line-1", "speed", 5.0, "operator", "a"))))
         .isEqualTo("not-permitted");
-    assertThat(
-            reason(enforcer.decide(request("line-1", "setpoint", 5.0, "operator", "mallory"))))
+    assertThat(reason(enforcer.decide(request("line-1", "setpoint", 5.0, "operator", "mallory"))))
         .isEqualTo("not-permitted");
     assertThat(enforcer.decide(request("line-1", "setpoint", 5L, "operator", "a")))
         .isInstanceOf(Decision.Permit.class);
