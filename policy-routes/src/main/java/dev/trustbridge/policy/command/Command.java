@@ -28,7 +28,7 @@ public record Command(
     Instant notBefore,
     Instant expires) {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   public Command {
     Objects.requireNonNull(site, "site");

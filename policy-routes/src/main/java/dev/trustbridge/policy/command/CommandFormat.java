@@ -14,6 +14,7 @@ import com.nimbusds.jose.JWSObjectJSON;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -191,6 +193,26 @@ public final class CommandFormat {
       throw new IllegalArgumentException("'" + member + "' must be whole seconds since 1970");
     }
     return value.longValue();
+  }
+
+  /**
+   * The {@code id} of a command message that is not necessarily signed or valid: of a JWS's payload
+   * or of a bare JSON command; empty when there is none that is a valid id.
+   */
+  static Optional<String> peekId(byte[] message) {
+    try {
+      JsonNode node = JSON.readTree(message);
+      if (node != null && node.has("payload") && node.get("payload").isTextual()) {
+        node = JSON.readTree(Base64URL.from(node.get("payload").textValue()).decode());
+      }
+      if (node != null && node.has("id") && node.get("id").isTextual()) {
+        String id = node.get("id").textValue();
+        return Command.ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // nothing to match the refusal by
+    }
+    return Optional.empty();
   }
 
   /** The payload of a result, UTF-8 JSON. */

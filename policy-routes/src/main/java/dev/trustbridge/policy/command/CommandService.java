@@ -123,6 +123,10 @@ public final class CommandService implements AutoCloseable {
       tag = Optional.of(command.tag());
       outcome = authorized(topicDevice, command, verified, now);
     } catch (Refusal refusal) {
+      if (id.isEmpty()) {
+        // unauthenticated, but it lets the sender match the refusal to what it sent
+        id = CommandFormat.peekId(message);
+      }
       policy.countCommand(refusal.reason());
       outcome =
           new CommandOutcome(
