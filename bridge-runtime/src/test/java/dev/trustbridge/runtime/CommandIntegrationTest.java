@@ -20,6 +20,7 @@ import com.nimbusds.jose.util.X509CertUtils;
 import dev.trustbridge.policy.command.Command;
 import dev.trustbridge.policy.command.CommandFormat;
 import dev.trustbridge.policy.rules.DecisionCount;
+import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
@@ -85,7 +86,7 @@ class CommandIntegrationTest {
       devices:
         - id: valve-1
           protocol: modbus
-          endpoint: 127.0.0.1:${env:VALVE_PORT}
+          endpoint: 127.0.0.1:%d
           pollInterval: 200ms
           tags:
             - {name: setpoint, table: holdingRegister, address: 0, type: float32, wordOrder: lowFirst}
@@ -96,9 +97,9 @@ class CommandIntegrationTest {
             - {name: open, table: coil, address: 0}
       uplinks:
         - id: cloud
-          server: ${env:BROKER}
+          server: %s
           tls:
-            caCertificate: ${env:CA}
+            caCertificate: %s
       policies:
         - policies/valves.yaml
       commands:
@@ -151,7 +152,6 @@ class CommandIntegrationTest {
   private final EmbeddedBroker broker;
   private final DevelopmentPki pki;
   private final OperatorPki operators;
-  private Map<String, String> environment;
   private Gateway gateway;
   private Mqtt5BlockingClient console;
   private Mqtt5Publishes results;
@@ -167,17 +167,18 @@ class CommandIntegrationTest {
     IssuedCertificate identity = pki.gatewayIdentity("cmd-gw", "cmd-site");
     Files.writeString(
         config.resolve(ConfigLoader.MAIN_FILE),
-        MAIN.formatted(identity.keyStoreFile(), pki.passwordFile(), identity.name()));
+        MAIN.formatted(
+            PLANT.device("valve-1").port(),
+            broker.tlsServerUri(),
+            pki.caCertificateFile(),
+            identity.keyStoreFile(),
+            pki.passwordFile(),
+            identity.name()));
     Files.createDirectories(config.resolve("policies"));
     Files.writeString(config.resolve("policies/valves.yaml"), POLICY);
     Files.createDirectories(config.resolve(ConfigLoader.ROUTES_DIRECTORY));
     Files.writeString(config.resolve("routes/valve.camel.yaml"), ROUTES);
     operators.writeCa(config.resolve("operator-ca.pem"));
-    environment =
-        Map.of(
-            "VALVE_PORT", String.valueOf(PLANT.device("valve-1").port()),
-            "BROKER", broker.tlsServerUri(),
-            "CA", pki.caCertificateFile().toString());
     PLANT.device("valve-1").setValue(Table.HOLDING_REGISTER, 0, 20.0f);
     PLANT.device("valve-1").setValue(Table.HOLDING_REGISTER, 2, 215);
     PLANT.device("valve-1").setBit(Table.COIL, 0, false);
@@ -188,7 +189,7 @@ class CommandIntegrationTest {
   }
 
   private Gateway startGateway() throws Exception {
-    return Gateway.start(new ConfigLoader(environment).load(config));
+    return Gateway.start(new ConfigLoader(Map.of()).load(config));
   }
 
   @AfterEach
@@ -223,6 +224,61 @@ class CommandIntegrationTest {
     assertThat(device().bit(Table.COIL, 0)).isTrue();
     assertThat(gateway.policyDecisions())
         .contains(new DecisionCount("command", "operators-valve", "permitted", 3));
+  }
+
+  @Test
+  void cmdSignThenSend_fromTheCommandLine_writesTheDeviceAndPrintsDone(@TempDir Path operator)
+      throws Exception {
+    char[] password = "operator-pass".toCharArray();
+    Path keyStore =
+        OperatorPki.writeKeyStore(
+            operators.operator("alice", "operator"), operator.resolve("alice.p12"), password);
+    Path passwordFile = Files.writeString(operator.resolve("alice.pass"), "operator-pass\n");
+    Path command = operator.resolve("cmd.json");
+
+    CliRun sign =
+        cli(
+            "cmd",
+            "sign",
+            "--key",
+            keyStore.toString(),
+            "--key-password-file",
+            passwordFile.toString(),
+            "--site",
+            "cmd-site",
+            "--gateway",
+            "cmd-gw",
+            "--device",
+            "valve-1",
+            "--tag",
+            "setpoint",
+            "--value",
+            "44.5",
+            "--valid-for",
+            "2m",
+            "-o",
+            command.toString());
+    CliRun send = cli("cmd", "send", "--config", config.toString(), command.toString());
+
+    assertThat(sign.exitCode()).as(sign.err()).isZero();
+    assertThat(send.exitCode()).as(send.err()).isZero();
+    JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(send.out());
+    assertThat(result.get("status").asText()).isEqualTo("done");
+    assertThat(result.get("device").asText()).isEqualTo("valve-1");
+    assertThat(device().value(Table.HOLDING_REGISTER, 0)).isEqualTo(44.5f);
+  }
+
+  private record CliRun(int exitCode, String out, String err) {}
+
+  private static CliRun cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exitCode =
+        TrustBridgeCli.commandLine()
+            .setOut(new java.io.PrintWriter(out))
+            .setErr(new java.io.PrintWriter(err))
+            .execute(args);
+    return new CliRun(exitCode, out.toString(), err.toString());
   }
 
   @Test

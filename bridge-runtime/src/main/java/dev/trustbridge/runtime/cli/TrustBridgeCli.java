@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "OT/IT edge trust-bridge gateway.",
-    subcommands = {RunCommand.class, KeysCommand.class, VerifyCommand.class})
+    subcommands = {RunCommand.class, KeysCommand.class, VerifyCommand.class, CmdCommand.class})
 public final class TrustBridgeCli {
 
   /** Exit code for a configuration that cannot be used. */

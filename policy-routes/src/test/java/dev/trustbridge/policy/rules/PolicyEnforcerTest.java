@@ -288,6 +288,28 @@ class PolicyEnforcerTest {
         .isEqualTo("rate-limited");
   }
 
+  @Test
+  void decide_conditionOnTimeOfDay_usesTheGatewayClockInUtc() throws Exception {
+    CommandRule dayShift =
+        new CommandRule(
+            "day-shift",
+            List.of("pump-*"),
+            List.of("speed"),
+            Set.of("maintenance"),
+            Optional.of(cel("time.getHours() >= 6 && time.getHours() < 22")),
+            Optional.empty(),
+            Optional.empty());
+    PolicyEnforcer enforcer =
+        new PolicyEnforcer(Policy.compile(List.of(), List.of(dayShift), false), clock);
+
+    Decision atTen = enforcer.decide(request("pump-1", "speed", 900L, "maintenance", "m"));
+    clock.advance(Duration.ofHours(13));
+    Decision atEleven = enforcer.decide(request("pump-1", "speed", 900L, "maintenance", "m"));
+
+    assertThat(atTen).isEqualTo(new Decision.Permit("day-shift"));
+    assertThat(reason(atEleven)).isEqualTo("not-permitted");
+  }
+
   private static CommandRequest request(
       String device, String tag, Object value, String role, String signer) {
     return new CommandRequest(device, tag, value, Set.of(role), signer);

@@ -128,7 +128,8 @@ class MqttComponentTest {
   @Test
   void sampleBatchFilter_publishesWhatItAdmits_completesEmptyBatchesAndRefusesRawBodies()
       throws Exception {
-    Mqtt5Publishes received = subscribe(track(observer(broker, pki)), "tb/v1/" + SITE + "/#");
+    Mqtt5Publishes received =
+        subscribe(track(observer(broker, pki)), "tb/v1/" + SITE + "/" + gateway + "/+/telemetry");
     MqttComponent component = component(gateway, tlsUplink("cloud", broker, pki).build());
     component.setSampleBatchFilter(
         new SampleBatchFilter() {
