@@ -35,6 +35,8 @@ import dev.trustbridge.trust.envelope.VerificationResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -148,10 +150,13 @@ class CommandIntegrationTest {
                   uri: mqtt:cloud
       """;
 
+  /** An operator CA apart from the fleet CA: the people who sign commands. */
+  @TempDir static Path operatorPki;
+
   @TempDir Path config;
   private final EmbeddedBroker broker;
   private final DevelopmentPki pki;
-  private final OperatorPki operators;
+  private final DevelopmentPki operators;
   private Gateway gateway;
   private Mqtt5BlockingClient console;
   private Mqtt5Publishes results;
@@ -159,7 +164,7 @@ class CommandIntegrationTest {
   CommandIntegrationTest(EmbeddedBroker broker, DevelopmentPki pki) throws Exception {
     this.broker = broker;
     this.pki = pki;
-    this.operators = new OperatorPki("Operator CA");
+    this.operators = DevelopmentPki.openOrCreate(operatorPki);
   }
 
   @BeforeEach
@@ -178,7 +183,7 @@ class CommandIntegrationTest {
     Files.writeString(config.resolve("policies/valves.yaml"), POLICY);
     Files.createDirectories(config.resolve(ConfigLoader.ROUTES_DIRECTORY));
     Files.writeString(config.resolve("routes/valve.camel.yaml"), ROUTES);
-    operators.writeCa(config.resolve("operator-ca.pem"));
+    Files.copy(operators.caCertificateFile(), config.resolve("operator-ca.pem"));
     PLANT.device("valve-1").setValue(Table.HOLDING_REGISTER, 0, 20.0f);
     PLANT.device("valve-1").setValue(Table.HOLDING_REGISTER, 2, 215);
     PLANT.device("valve-1").setBit(Table.COIL, 0, false);
@@ -207,7 +212,7 @@ class CommandIntegrationTest {
 
   @Test
   void permittedCommands_writeSimulatorRegistersAndCoil_andReturnDone() throws Exception {
-    OperatorPki.Operator alice = operators.operator("alice", "operator", "shift-lead");
+    Operator alice = operator(operators, "alice", "operator", "shift-lead");
 
     JsonNode setpoint = send("valve-1", signed(alice, command("valve-1", "setpoint", 42.5)));
     JsonNode flow = send("valve-1", signed(alice, command("valve-1", "flow", 30.5)));
@@ -229,11 +234,8 @@ class CommandIntegrationTest {
   @Test
   void cmdSignThenSend_fromTheCommandLine_writesTheDeviceAndPrintsDone(@TempDir Path operator)
       throws Exception {
-    char[] password = "operator-pass".toCharArray();
-    Path keyStore =
-        OperatorPki.writeKeyStore(
-            operators.operator("alice", "operator"), operator.resolve("alice.p12"), password);
-    Path passwordFile = Files.writeString(operator.resolve("alice.pass"), "operator-pass\n");
+    Path keyStore = operators.operatorCertificate("alice", "operator").keyStoreFile();
+    Path passwordFile = operators.passwordFile();
     Path command = operator.resolve("cmd.json");
 
     CliRun sign =
@@ -291,7 +293,7 @@ class CommandIntegrationTest {
   @Test
   void badSignature_isRefused() throws Exception {
     byte[] good =
-        signed(operators.operator("alice", "operator"), command("valve-1", "setpoint", 10.0));
+        signed(operator(operators, "alice", "operator"), command("valve-1", "setpoint", 10.0));
     Map<String, Object> jws = JSONObjectUtils.parse(new String(good, StandardCharsets.UTF_8));
     jws.put(
         "payload",
@@ -303,13 +305,13 @@ class CommandIntegrationTest {
   }
 
   @Test
-  void signerOfAnotherCa_isRefused() throws Exception {
-    OperatorPki rogue = new OperatorPki("Operator CA");
+  void signerOfAnotherCa_isRefused(@TempDir Path otherPki) throws Exception {
+    DevelopmentPki rogue = DevelopmentPki.openOrCreate(otherPki);
 
     assertRefused(
         send(
             "valve-1",
-            signed(rogue.operator("mallory", "operator"), command("valve-1", "setpoint", 50.0))),
+            signed(operator(rogue, "mallory", "operator"), command("valve-1", "setpoint", 50.0))),
         "unknown-ca");
   }
 
@@ -328,7 +330,7 @@ class CommandIntegrationTest {
             now.minusSeconds(60));
 
     assertRefused(
-        send("valve-1", signed(operators.operator("alice", "operator"), late)), "expired");
+        send("valve-1", signed(operator(operators, "alice", "operator"), late)), "expired");
   }
 
   @Test
@@ -346,13 +348,13 @@ class CommandIntegrationTest {
             now.plusSeconds(180));
 
     assertRefused(
-        send("valve-1", signed(operators.operator("alice", "operator"), early)), "not-yet-valid");
+        send("valve-1", signed(operator(operators, "alice", "operator"), early)), "not-yet-valid");
   }
 
   @Test
   void replayed_isRefused_alsoAfterGatewayRestart() throws Exception {
     byte[] once =
-        signed(operators.operator("alice", "operator"), command("valve-1", "setpoint", 33.0));
+        signed(operator(operators, "alice", "operator"), command("valve-1", "setpoint", 33.0));
 
     assertThat(send("valve-1", once).get("status").asText()).isEqualTo("done");
     device().setValue(Table.HOLDING_REGISTER, 0, 20.0f);
@@ -368,7 +370,7 @@ class CommandIntegrationTest {
     assertRefused(
         send(
             "valve-1",
-            signed(operators.operator("victor", "viewer"), command("valve-1", "setpoint", 50.0))),
+            signed(operator(operators, "victor", "viewer"), command("valve-1", "setpoint", 50.0))),
         "role-not-granted");
   }
 
@@ -377,7 +379,7 @@ class CommandIntegrationTest {
     assertRefused(
         send(
             "valve-1",
-            signed(operators.operator("alice", "operator"), command("valve-1", "open", true))),
+            signed(operator(operators, "alice", "operator"), command("valve-1", "open", true))),
         "not-permitted");
     assertThat(device().bit(Table.COIL, 0)).isFalse();
   }
@@ -387,7 +389,7 @@ class CommandIntegrationTest {
     JsonNode result =
         send(
             "pump-9",
-            signed(operators.operator("alice", "operator"), command("pump-9", "speed", 5L)));
+            signed(operator(operators, "alice", "operator"), command("pump-9", "speed", 5L)));
 
     assertThat(result.get("status").asText()).isEqualTo("refused");
     assertThat(result.get("reason").asText()).isEqualTo("unknown-device");
@@ -398,7 +400,7 @@ class CommandIntegrationTest {
     assertRefused(
         send(
             "valve-1",
-            signed(operators.operator("alice", "operator"), command("valve-1", "nope", 5L))),
+            signed(operator(operators, "alice", "operator"), command("valve-1", "nope", 5L))),
         "unknown-tag");
   }
 
@@ -407,7 +409,7 @@ class CommandIntegrationTest {
     assertRefused(
         send(
             "valve-1",
-            signed(operators.operator("alice", "operator"), command("valve-1", "level", 5L))),
+            signed(operator(operators, "alice", "operator"), command("valve-1", "level", 5L))),
         "read-only");
   }
 
@@ -416,13 +418,13 @@ class CommandIntegrationTest {
     assertRefused(
         send(
             "valve-1",
-            signed(operators.operator("alice", "operator"), command("valve-1", "setpoint", 95.0))),
+            signed(operator(operators, "alice", "operator"), command("valve-1", "setpoint", 95.0))),
         "out-of-range");
   }
 
   @Test
   void secondCommandWithinRate_isRateLimited() throws Exception {
-    OperatorPki.Operator alice = operators.operator("alice", "operator");
+    Operator alice = operator(operators, "alice", "operator");
 
     JsonNode first = send("valve-1", signed(alice, command("valve-1", "speed", 1200L)));
     device().setValue(Table.HOLDING_REGISTER, 0, 20.0f);
@@ -441,7 +443,7 @@ class CommandIntegrationTest {
     assertRefused(
         send(
             "valve-1",
-            signed(operators.operator("alice", "operator"), command("valve-1", "setpoint", 50.0))),
+            signed(operator(operators, "alice", "operator"), command("valve-1", "setpoint", 50.0))),
         "quarantined");
   }
 
@@ -475,6 +477,23 @@ class CommandIntegrationTest {
     assertThat(device().bit(Table.COIL, 0)).isFalse();
   }
 
+  /** An operator's key and chain, as a signing tool reads them from its PKCS#12 file. */
+  private record Operator(PrivateKey key, List<X509Certificate> chain) {}
+
+  private static Operator operator(DevelopmentPki issuer, String name, String... roles)
+      throws Exception {
+    IssuedCertificate issued = issuer.operatorCertificate(name, roles);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(issued.keyStoreFile())) {
+      store.load(in, issuer.password());
+    }
+    List<X509Certificate> chain =
+        java.util.Arrays.stream(store.getCertificateChain(name))
+            .map(X509Certificate.class::cast)
+            .toList();
+    return new Operator((PrivateKey) store.getKey(name, issuer.password()), chain);
+  }
+
   private static SimulatedDevice device() {
     return PLANT.device("valve-1");
   }
@@ -489,7 +508,7 @@ class CommandIntegrationTest {
         id(), "cmd-site", "cmd-gw", device, tag, value, now.minusSeconds(5), now.plusSeconds(60));
   }
 
-  private static byte[] signed(OperatorPki.Operator operator, Command command) throws Exception {
+  private static byte[] signed(Operator operator, Command command) throws Exception {
     return CommandFormat.sign(
         command,
         new ECDSASigner((ECPrivateKey) operator.key()),
