@@ -3,6 +3,7 @@ package dev.trustbridge.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -32,6 +33,9 @@ import dev.trustbridge.sim.pki.IssuedCertificate;
 import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import dev.trustbridge.trust.envelope.VerificationResult;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +47,7 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -264,7 +269,7 @@ class CommandIntegrationTest {
 
     assertThat(sign.exitCode()).as(sign.err()).isZero();
     assertThat(send.exitCode()).as(send.err()).isZero();
-    JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(send.out());
+    JsonNode result = new ObjectMapper().readTree(send.out());
     assertThat(result.get("status").asText()).isEqualTo("done");
     assertThat(result.get("device").asText()).isEqualTo("valve-1");
     assertThat(device().value(Table.HOLDING_REGISTER, 0)).isEqualTo(44.5f);
@@ -273,12 +278,12 @@ class CommandIntegrationTest {
   private record CliRun(int exitCode, String out, String err) {}
 
   private static CliRun cli(String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     int exitCode =
         TrustBridgeCli.commandLine()
-            .setOut(new java.io.PrintWriter(out))
-            .setErr(new java.io.PrintWriter(err))
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
             .execute(args);
     return new CliRun(exitCode, out.toString(), err.toString());
   }
@@ -484,13 +489,11 @@ class CommandIntegrationTest {
       throws Exception {
     IssuedCertificate issued = issuer.operatorCertificate(name, roles);
     KeyStore store = KeyStore.getInstance("PKCS12");
-    try (java.io.InputStream in = Files.newInputStream(issued.keyStoreFile())) {
+    try (InputStream in = Files.newInputStream(issued.keyStoreFile())) {
       store.load(in, issuer.password());
     }
     List<X509Certificate> chain =
-        java.util.Arrays.stream(store.getCertificateChain(name))
-            .map(X509Certificate.class::cast)
-            .toList();
+        Arrays.stream(store.getCertificateChain(name)).map(X509Certificate.class::cast).toList();
     return new Operator((PrivateKey) store.getKey(name, issuer.password()), chain);
   }
 

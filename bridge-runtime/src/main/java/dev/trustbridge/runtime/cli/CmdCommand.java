@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -52,6 +53,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -74,6 +77,8 @@ import picocli.CommandLine.Spec;
     description = "Sign a command for a gateway, or send one and wait for its result.",
     subcommands = {CmdCommand.Sign.class, CmdCommand.Send.class})
 final class CmdCommand {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   /** ecdsa-with-SHA256: what a token's identity key signs with. */
   private static final String ECDSA_SHA256 = "1.2.840.10045.4.3.2";
@@ -178,7 +183,7 @@ final class CmdCommand {
       Path file = Path.of(key);
       PrivateKey privateKey;
       List<X509Certificate> chain = new ArrayList<>();
-      String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       if (name.endsWith(".p12") || name.endsWith(".pfx")) {
         char[] password = secret();
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -457,8 +462,7 @@ final class CmdCommand {
   }
 
   static Duration duration(String text) {
-    java.util.regex.Matcher matcher =
-        java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)").matcher(text.strip());
+    Matcher matcher = DURATION.matcher(text.strip());
     if (!matcher.matches()) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration such as 500ms, 60s, 5m or 1h");

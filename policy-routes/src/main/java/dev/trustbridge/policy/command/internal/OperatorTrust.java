@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSObjectJSON;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.trustbridge.policy.command.CommandFormat;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -100,13 +101,12 @@ public final class OperatorTrust {
     }
     JWSObjectJSON.Signature signature = jws.getSignatures().get(0);
     JWSHeader header = signature.getHeader();
-    if (!dev.trustbridge.policy.command.CommandFormat.ALGORITHMS.contains(header.getAlgorithm())) {
+    if (!CommandFormat.ALGORITHMS.contains(header.getAlgorithm())) {
       throw new Refusal(
           JWSAlgorithm.NONE.equals(header.getAlgorithm()) ? "unsigned" : "malformed",
           "algorithm " + header.getAlgorithm() + " is not accepted for commands");
     }
-    if (!new JOSEObjectType(dev.trustbridge.policy.command.CommandFormat.TYPE)
-        .equals(header.getType())) {
+    if (!new JOSEObjectType(CommandFormat.TYPE).equals(header.getType())) {
       throw new Refusal("malformed", "typ is " + header.getType() + ", not a command");
     }
     List<Base64> x5c = header.getX509CertChain();
