@@ -74,6 +74,12 @@ public final class Gateway implements AutoCloseable {
     policy = new PolicyEnforcer(config.policy().orElse(Policy.none()), Clock.systemUTC());
     if (config.policy().isPresent()) {
       mqtt.setSampleBatchFilter(policy);
+      LOG.info(
+          "policy enforced rules={} telemetryDefault={}",
+          config.policy().get().size(),
+          config.policy().get().telemetryAllowedByDefault() ? "allow" : "deny");
+    } else {
+      LOG.warn("no policy configured: every sample leaves and no command is permitted");
     }
     commands =
         config.commands().isEmpty()
