@@ -3,6 +3,10 @@ package dev.trustbridge.runtime;
 import dev.trustbridge.adapters.modbus.ModbusComponent;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.opcua.OpcUaComponent;
+import dev.trustbridge.policy.rules.DecisionCount;
+import dev.trustbridge.policy.rules.Policy;
+import dev.trustbridge.policy.rules.PolicyEnforcer;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
@@ -17,10 +21,13 @@ import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.Vaults;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -32,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running gateway: the Camel application that executes the configured routes with the {@code
  * modbus:}, {@code opcua:} and {@code mqtt:} components bound to the configured devices and
- * uplinks, and the gateway's identity key open in its vault for mutual TLS.
+ * uplinks, and the gateway's identity key open in its vault for mutual TLS. Its policy filters
+ * every sample the uplinks publish, and decides the signed commands that arrive on them.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -48,6 +56,10 @@ public final class Gateway implements AutoCloseable {
   private final GatewaySigning signing;
   private final List<DurableOutbox> outboxes = new ArrayList<>();
   private final Main main;
+  private final MqttComponent mqtt;
+  private final PolicyEnforcer policy;
+  private final Optional<GatewayCommands> commands;
+  private volatile boolean quarantined;
 
   private Gateway(
       GatewayConfig config,
@@ -55,7 +67,8 @@ public final class Gateway implements AutoCloseable {
       Identity identity,
       DataKey dataKey,
       OutboxStore outboxStore,
-      GatewaySigning signing) {
+      GatewaySigning signing)
+      throws IOException {
     this.config = config;
     this.vault = vault;
     this.outboxStore = outboxStore;
@@ -73,11 +86,35 @@ public final class Gateway implements AutoCloseable {
     modbus.setMaxSamplesPerBatch(config.envelopes().maxSamples());
     config.modbusDevices().forEach(modbus::addDevice);
     main.bind("modbus", modbus);
-    main.bind("opcua", GatewayOpcUa.component(config, dataKey));
-    MqttComponent mqtt = new MqttComponent();
+    OpcUaComponent opcua = GatewayOpcUa.component(config, dataKey);
+    main.bind("opcua", opcua);
+    mqtt = new MqttComponent();
     mqtt.setSiteId(config.site());
     mqtt.setGatewayId(config.gatewayId());
     mqtt.getConfiguration().setEncoder(signing.encoder());
+    policy = new PolicyEnforcer(config.policy().orElse(Policy.none()), Clock.systemUTC());
+    if (config.policy().isPresent()) {
+      mqtt.setSampleBatchFilter(policy);
+      LOG.info(
+          "policy enforced rules={} telemetryDefault={}",
+          config.policy().get().size(),
+          config.policy().get().telemetryAllowedByDefault() ? "allow" : "deny");
+    } else {
+      LOG.warn("no policy configured: every sample leaves and no command is permitted");
+    }
+    commands =
+        config.commands().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                GatewayCommands.open(
+                    config,
+                    config.commands().get(),
+                    policy,
+                    List.of(modbus.writer(), opcua.writer()),
+                    () -> quarantined,
+                    signing.sessionKeys(),
+                    mqtt));
+    commands.ifPresent(c -> main.configure().addRoutesBuilder(c.routes(config.uplinks())));
     mqtt.setUplinks(
         config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
     for (UplinkSettings uplink : config.uplinks()) {
@@ -93,8 +130,8 @@ public final class Gateway implements AutoCloseable {
           new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
-              publishChains(started.getCamelContext());
-              signing.sessionKeys().onRotation(chain -> publishChains(started.getCamelContext()));
+              publishChains();
+              signing.sessionKeys().onRotation(chain -> publishChains());
             }
           });
     }
@@ -104,12 +141,10 @@ public final class Gateway implements AutoCloseable {
    * Publishes the session certificate chains retained on every uplink, so that verifiers can check
    * envelopes that carry only a thumbprint.
    */
-  private void publishChains(CamelContext camel) {
+  private void publishChains() {
     byte[] document = signing.sessionKeys().chainsDocument();
     for (UplinkSettings uplink : config.uplinks()) {
-      camel
-          .createProducerTemplate()
-          .asyncSendBody("mqtt:" + uplink.id() + "?retain=true&topic=" + CERTS_TOPIC, document)
+      mqtt.publish(uplink.id(), CERTS_TOPIC, document, true, Duration.ofSeconds(10))
           .whenComplete(
               (result, error) -> {
                 if (error != null) {
@@ -156,7 +191,7 @@ public final class Gateway implements AutoCloseable {
    * certificate stops the start.
    */
   private static Gateway open(GatewayConfig config)
-      throws VaultException, EnvelopeException, OutboxException {
+      throws VaultException, EnvelopeException, OutboxException, IOException {
     logStart(config);
     Vault vault = Vaults.open(config.identity().key().vault());
     config.identity().key().vault().clear();
@@ -194,8 +229,17 @@ public final class Gateway implements AutoCloseable {
       GatewaySigning signing =
           GatewaySigning.start(
               config, identity, outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)));
-      return new Gateway(config, vault, identity, dataKey, outboxStore, signing);
-    } catch (VaultException | EnvelopeException | OutboxException | RuntimeException e) {
+      try {
+        return new Gateway(config, vault, identity, dataKey, outboxStore, signing);
+      } catch (IOException | RuntimeException e) {
+        signing.close();
+        throw e;
+      }
+    } catch (VaultException
+        | EnvelopeException
+        | OutboxException
+        | IOException
+        | RuntimeException e) {
       if (outboxStore != null) {
         outboxStore.close();
       }
@@ -220,6 +264,20 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Every policy decision since start, by direction, rule and result. */
+  public List<DecisionCount> policyDecisions() {
+    return policy.decisionCounts();
+  }
+
+  /**
+   * Quarantines the gateway or lifts it: while quarantined, every command is refused. Attestation
+   * sets it when the measured state drifts.
+   */
+  public void setQuarantined(boolean quarantined) {
+    this.quarantined = quarantined;
+    LOG.warn("gateway quarantine={}", quarantined);
+  }
+
   /** The Camel context, for tests and tooling. */
   public CamelContext camelContext() {
     return main.getCamelContext();
@@ -236,6 +294,7 @@ public final class Gateway implements AutoCloseable {
     try {
       main.stop();
     } finally {
+      commands.ifPresent(GatewayCommands::close);
       signing.close();
       outboxStore.close();
       vault.close();

@@ -8,7 +8,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -26,7 +28,8 @@ class DemoProcessTest {
   @TempDir Path workDirectory;
 
   @Test
-  void demo_showsVerifiedGoodValuesOfEveryDevice_thenStopsOnSigterm() throws Exception {
+  void demo_showsVerifiedValuesAndOnePermittedAndOneRefusedCommand_thenStopsOnSigterm()
+      throws Exception {
     Process demo =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -39,14 +42,19 @@ class DemoProcessTest {
             .redirectError(workDirectory.resolve("demo.log").toFile())
             .start();
     Set<String> devicesSeen = new HashSet<>();
+    Set<String> tagsSeen = new HashSet<>();
+    List<String> commands = new ArrayList<>();
     long started = System.nanoTime();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
-      while (devicesSeen.size() < 4 && (line = out.readLine()) != null) {
+      while ((devicesSeen.size() < 4 || commands.size() < 2) && (line = out.readLine()) != null) {
         // time, device, tag, value, unit, quality, "verified #<seq>": only verified envelopes count
         if (VERIFIED_GOOD.matcher(line).find()) {
           devicesSeen.add(line.trim().split("\\s+")[1]);
+          tagsSeen.add(line.trim().split("\\s+")[2]);
+        } else if (line.startsWith("command ")) {
+          commands.add(line);
         }
       }
       Duration untilValues = Duration.ofNanos(System.nanoTime() - started);
@@ -56,6 +64,15 @@ class DemoProcessTest {
               + " ms");
       assertThat(devicesSeen)
           .containsExactlyInAnyOrder("boiler-1", "pump-1", "energy-meter-1", "packaging-line");
+      // the demo policy keeps the meter's configuration in the plant
+      assertThat(tagsSeen).contains("power").doesNotContain("ctRatio");
+      assertThat(commands)
+          .anyMatch(
+              c ->
+                  c.startsWith("command boiler-1/setpoint ")
+                      && c.endsWith(": done ok (function 16 wrote 2 registers at 0)"))
+          .anyMatch(
+              c -> c.startsWith("command pump-1/run ") && c.contains(": refused role-not-granted"));
 
       demo.destroy();
       assertThat(demo.waitFor(30, TimeUnit.SECONDS))

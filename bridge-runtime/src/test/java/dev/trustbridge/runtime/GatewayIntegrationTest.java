@@ -148,8 +148,20 @@ abstract class GatewayIntegrationTest {
             server: ${env:BROKER}
             tls:
               caCertificate: ${env:CA}
+        policies:
+          - policies/telemetry.yaml
         """
             + securityAndVault(pki));
+    Files.createDirectories(configDirectory.resolve("policies"));
+    Files.writeString(
+        configDirectory.resolve("policies/telemetry.yaml"),
+        """
+        telemetry:
+          rules:
+            - id: lines
+              devices: [line-*]
+              action: allow
+        """);
     Files.createDirectories(configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY));
     Files.writeString(
         configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY).resolve("telemetry.camel.yaml"),

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       VerifyCommand.class,
       OutboxCommand.class,
-      OpcUaCommand.class
+      OpcUaCommand.class,
+      CmdCommand.class
     })
 public final class TrustBridgeCli {
 

@@ -9,6 +9,8 @@ import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.opcua.OpcUaDevice;
+import dev.trustbridge.policy.command.CommandSettings;
+import dev.trustbridge.policy.rules.Policy;
 import dev.trustbridge.runtime.config.internal.CamelRouteGrammar;
 import dev.trustbridge.runtime.config.internal.HostAndPort;
 import dev.trustbridge.runtime.config.internal.Problems;
@@ -32,9 +34,10 @@ import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Loads and validates a configuration directory: {@code trustbridge.yaml} and {@code
- * routes/*.camel.yaml}. Every problem in every file is collected and reported together in one
- * {@link ConfigException}; a configuration is returned only when there is none.
+ * Loads and validates a configuration directory: {@code trustbridge.yaml}, {@code
+ * routes/*.camel.yaml} and the policy files that {@code trustbridge.yaml} lists. Every problem in
+ * every file is collected and reported together in one {@link ConfigException}; a configuration is
+ * returned only when there is none.
  */
 public final class ConfigLoader {
 
@@ -71,18 +74,49 @@ public final class ConfigLoader {
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
     EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
     OutboxSettings outbox = OutboxReader.read(root, identity.securityMode());
+    int beforePolicy = problems.size();
+    Optional<Policy> policy =
+        new PolicyReader(directory, problems, new Substitution(environment, directory))
+            .read(root, identity.securityMode());
+    boolean policyUsable = problems.size() == beforePolicy;
+    Optional<CommandSettings> commands = PolicyReader.commands(root, directory);
     root.rejectUnknownKeys();
 
     Set<String> routeIds = new HashSet<>();
+    List<RouteFileCheck.DeviceUse> deviceUses = new ArrayList<>();
     try (CamelRouteGrammar grammar = new CamelRouteGrammar()) {
       for (Path routeFile : routeFiles) {
-        new RouteFileCheck(directory, routeFile, problems)
-            .check(deviceIds, uplinkIds, routeIds, grammar);
+        RouteFileCheck check = new RouteFileCheck(directory, routeFile, problems);
+        check.check(deviceIds, uplinkIds, routeIds, grammar);
+        deviceUses.addAll(check.deviceUses());
+      }
+    }
+    if (identity.securityMode() == SecurityMode.PRODUCTION && policyUsable) {
+      for (RouteFileCheck.DeviceUse use : deviceUses) {
+        if (policy.isEmpty() || !policy.get().coversDevice(use.device())) {
+          problems.at(
+              use.file(),
+              use.uri(),
+              use.field(),
+              "device '"
+                  + use.device()
+                  + "' is covered by no telemetry rule: production mode needs a policy for every"
+                  + " routed device (trustbridge.yaml 'policies:')");
+        }
       }
     }
     problems.throwIfAny();
     return new GatewayConfig(
-        directory, identity, devices, opcuaDevices, uplinks, envelopes, outbox, routeFiles);
+        directory,
+        identity,
+        devices,
+        opcuaDevices,
+        uplinks,
+        envelopes,
+        outbox,
+        routeFiles,
+        policy,
+        commands);
   }
 
   /**

@@ -3,9 +3,13 @@ package dev.trustbridge.runtime.config;
 import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.opcua.OpcUaDevice;
+import dev.trustbridge.policy.command.CommandSettings;
+import dev.trustbridge.policy.rules.Policy;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +24,8 @@ import java.util.Set;
  * @param envelopes how what leaves the gateway is signed
  * @param outbox how telemetry is kept until the broker acknowledges it
  * @param routeFiles the Camel YAML DSL route files, sorted by name
+ * @param policy the compiled policy files; empty when none are configured (development only)
+ * @param commands who may sign commands; empty when the gateway accepts none
  */
 public record GatewayConfig(
     Path directory,
@@ -29,13 +35,17 @@ public record GatewayConfig(
     List<UplinkSettings> uplinks,
     EnvelopeSettings envelopes,
     OutboxSettings outbox,
-    List<Path> routeFiles) {
+    List<Path> routeFiles,
+    Optional<Policy> policy,
+    Optional<CommandSettings> commands) {
 
   public GatewayConfig {
     modbusDevices = List.copyOf(modbusDevices);
     opcuaDevices = List.copyOf(opcuaDevices);
     uplinks = List.copyOf(uplinks);
     routeFiles = List.copyOf(routeFiles);
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(commands, "commands");
   }
 
   /** The ids of every registered device, whatever its protocol. */

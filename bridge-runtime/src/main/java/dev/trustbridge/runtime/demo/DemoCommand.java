@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -54,7 +55,11 @@ public final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
   private static final String TEMPLATE = "/dev/trustbridge/runtime/demo/";
   private static final List<String> CONFIG_FILES =
-      List.of(ConfigLoader.MAIN_FILE, ConfigLoader.ROUTES_DIRECTORY + "/telemetry.camel.yaml");
+      List.of(
+          ConfigLoader.MAIN_FILE,
+          ConfigLoader.ROUTES_DIRECTORY + "/telemetry.camel.yaml",
+          "policies/plant.yaml");
+  private static final Duration FIRST_SAMPLES_WAIT = Duration.ofSeconds(30);
   private static final Map<String, String> PORT_VARIABLES =
       Map.of(
           "boiler-1", "TB_DEMO_BOILER_PORT",
@@ -131,26 +136,30 @@ public final class DemoCommand implements Callable<Integer> {
       environment.put("TB_DEMO_OPCUA_SHA256", line.certificateSha256());
       Path configDirectory = writeConfiguration(vaultSection(pki));
       GatewayConfig config = new ConfigLoader(environment).load(configDirectory);
-      started(
-          LiveView.start(
-              UplinkSettings.builder("viewer", broker.tlsServerUri())
-                  .caCertificateFile(pki.caCertificateFile())
-                  .clientKey(
-                      pki.keyManagerFactory(viewerCertificate),
-                      viewerCertificate.keyStoreFile().toString())
-                  .clientId("demo-viewer")
-                  .gatewayStatus(false)
-                  .build(),
-              pki.caCertificate(),
-              out,
-              System.console() != null,
-              banner(plant, line, broker, configDirectory, vaultType)));
+
+      LiveView view =
+          started(
+              LiveView.start(
+                  UplinkSettings.builder("viewer", broker.tlsServerUri())
+                      .caCertificateFile(pki.caCertificateFile())
+                      .clientKey(
+                          pki.keyManagerFactory(viewerCertificate),
+                          viewerCertificate.keyStoreFile().toString())
+                      .clientId("demo-viewer")
+                      .gatewayStatus(false)
+                      .build(),
+                  pki.caCertificate(),
+                  out,
+                  System.console() != null,
+                  banner(plant, line, broker, configDirectory, vaultType)));
       started(Gateway.start(config));
       // the line trusts the gateway's OPC UA application certificate, as its operator would; the
       // gateway's session is refused until then and comes up at its next attempt
       line.trustClientCertificate(
           OpcUaApplicationIdentity.publishedCertificate(config.envelopes().stateDirectory())
               .orElseThrow());
+      sendExampleCommands(
+          view, DemoOperator.exampleCommands(pki, config.site(), config.gatewayId()));
       LOG.info("demo running workDir={}", workDirectory.toAbsolutePath());
     } catch (ConfigException | VaultException | ParameterException | GeneralSecurityException e) {
       spec.commandLine().getErr().println("trustbridge demo: " + e.getMessage());
@@ -167,6 +176,33 @@ public final class DemoCommand implements Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /**
+   * Sends the operator's example commands once telemetry arrives, which means the gateway's uplink,
+   * and with it its command subscription, is up.
+   */
+  private static void sendExampleCommands(LiveView view, List<DemoOperator.Signed> commands) {
+    Thread sender =
+        new Thread(
+            () -> {
+              Instant deadline = Instant.now().plus(FIRST_SAMPLES_WAIT);
+              try {
+                while (!view.hasSamples() && Instant.now().isBefore(deadline)) {
+                  Thread.sleep(100);
+                }
+                for (DemoOperator.Signed command : commands) {
+                  view.send(command.topic(), command.message());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                LOG.warn("demo commands not sent: {}", e.toString());
+              }
+            },
+            "trustbridge-demo-commands");
+    sender.setDaemon(true);
+    sender.start();
   }
 
   private <T extends AutoCloseable> T started(T service) {

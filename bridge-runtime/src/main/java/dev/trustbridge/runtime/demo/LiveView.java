@@ -1,14 +1,17 @@
 package dev.trustbridge.runtime.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.MqttConstants;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.policy.command.CommandFormat;
 import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import dev.trustbridge.trust.envelope.VerificationResult;
 import java.io.PrintStream;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -26,13 +29,15 @@ import org.apache.camel.impl.DefaultCamelContext;
 /**
  * The demo's cloud side: subscribes to all telemetry through its own {@code mqtt:} uplink (with its
  * own client certificate), verifies every envelope against the demo CA as any cloud consumer would,
- * and shows what arrives, rejected envelopes included. On a terminal it redraws one table per
- * second; otherwise it writes one line per sample, so that the output can be read by scripts and
- * tests.
+ * and shows what arrives, rejected envelopes included, and the results of commands. On a terminal
+ * it redraws one table per second; otherwise it writes one line per sample or result, so that the
+ * output can be read by scripts and tests.
  */
 final class LiveView implements AutoCloseable {
 
   private static final String TELEMETRY_FILTER = "tb/v1/+/+/+/telemetry";
+  private static final String RESULT_FILTER = "tb/v1/+/+/+/cmd/result";
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final String ROW = "%-10s %-16s %-20s %14s %-5s %-4s %s%n";
 
@@ -43,6 +48,8 @@ final class LiveView implements AutoCloseable {
   private final CamelContext camel = new DefaultCamelContext();
   private final ScheduledExecutorService screen = Executors.newSingleThreadScheduledExecutor();
   private final EnvelopeVerifier verifier;
+  private MqttComponent mqtt;
+  private String uplinkId;
   private long samples;
   private long rejected;
 
@@ -69,6 +76,8 @@ final class LiveView implements AutoCloseable {
       throws Exception {
     LiveView view = new LiveView(out, redraw, banner, EnvelopeVerifier.create(List.of(trustRoot)));
     MqttComponent mqtt = new MqttComponent();
+    view.mqtt = mqtt;
+    view.uplinkId = uplink.id();
     mqtt.setSiteId("cloud");
     mqtt.setGatewayId("demo-viewer");
     mqtt.addUplink(uplink);
@@ -84,6 +93,9 @@ final class LiveView implements AutoCloseable {
                         view.accept(
                             exchange.getMessage().getHeader(MqttConstants.TOPIC, String.class),
                             exchange.getMessage().getBody(byte[].class)));
+            from("mqtt:" + uplink.id() + "?topic=" + RESULT_FILTER)
+                .routeId("demo-command-results")
+                .process(exchange -> view.result(exchange.getMessage().getBody(byte[].class)));
           }
         });
     view.camel.start();
@@ -132,6 +144,38 @@ final class LiveView implements AutoCloseable {
       if (!redraw) {
         out.print(row);
       }
+    }
+  }
+
+  /** Whether a verified sample has arrived, so the gateway's uplink is up. */
+  synchronized boolean hasSamples() {
+    return samples > 0;
+  }
+
+  /** Publishes a signed command as an operator's console would. */
+  void send(String topic, byte[] command) {
+    mqtt.publish(uplinkId, topic, command, false, SEND_TIMEOUT).join();
+  }
+
+  private void result(byte[] message) {
+    JsonNode result = CommandFormat.readResult(message);
+    String row =
+        String.format(
+            Locale.ROOT,
+            "command %s/%s by id %s: %s %s (%s)%n",
+            result.path("device").asText(),
+            result.path("tag").asText(),
+            result.path("id").asText(),
+            result.path("status").asText(),
+            result.path("reason").asText(),
+            result.path("answer").isTextual()
+                ? result.path("answer").asText()
+                : result.path("detail").asText());
+    synchronized (this) {
+      rows.put("~command/" + result.path("id").asText(), row);
+    }
+    if (!redraw) {
+      out.print(row);
     }
   }
 

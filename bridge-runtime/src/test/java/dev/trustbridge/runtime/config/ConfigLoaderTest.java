@@ -199,6 +199,9 @@ class ConfigLoaderTest {
 
     assertThat(problems())
         .containsExactly(
+            "routes/telemetry.camel.yaml:4:12: [0].route.from.uri: device 'boiler-1' is covered by"
+                + " no telemetry rule: production mode needs a policy for every routed device"
+                + " (trustbridge.yaml 'policies:')",
             "trustbridge.yaml:34:9: vault.type: software keys are refused in production mode: use a"
                 + " TPM or HSM through pkcs11");
   }
@@ -347,9 +350,7 @@ class ConfigLoaderTest {
 
     // production is the default, and production refuses the development vault
     assertThat(problems())
-        .singleElement()
-        .asString()
-        .contains("software keys are refused in production mode");
+        .anyMatch(problem -> problem.contains("software keys are refused in production mode"));
   }
 
   @Test
@@ -381,10 +382,13 @@ class ConfigLoaderTest {
 
     assertThat(problems())
         .containsExactly(
+            "routes/telemetry.camel.yaml:4:12: [0].route.from.uri: device 'boiler-1' is covered by"
+                + " no telemetry rule: production mode needs a policy for every routed device"
+                + " (trustbridge.yaml 'policies:')",
             "trustbridge.yaml:1:1: gateway: is required",
             "trustbridge.yaml:1:1: vault: is required: it names where the gateway's identity key lives",
             "trustbridge.yaml:2:1: gatway: unknown key (expected one of: site, gateway, security,"
-                + " vault, devices, uplinks, envelopes, outbox)",
+                + " vault, devices, uplinks, envelopes, outbox, policies, commands)",
             "trustbridge.yaml:7:19: devices[0].pollInterval: 'soon' is not a positive duration such"
                 + " as 500ms, 2s, 5m or 1h",
             "trustbridge.yaml:11:18: devices[0].tags[0].address: 70000 is outside 0..65535",
@@ -463,5 +467,112 @@ class ConfigLoaderTest {
         .first()
         .asString()
         .startsWith("trustbridge.yaml:3:1: is not valid YAML");
+  }
+
+  /** A self-signed CA certificate, only parsed here. */
+  private static final String OPERATOR_CA_PEM =
+      """
+      -----BEGIN CERTIFICATE-----
+      MIIBjTCCATOgAwIBAgIUCTz0ueTgmAWkxXWbamyfCv9t07swCgYIKoZIzj0EAwIw
+      GzEZMBcGA1UEAwwQVGVzdCBPcGVyYXRvciBDQTAgFw0yNjExMjcwOTE5MzFaGA8y
+      MTI2MTEwMzA5MTkzMVowGzEZMBcGA1UEAwwQVGVzdCBPcGVyYXRvciBDQTBZMBMG
+      ByqGSM49AgEGCCqGSM49AwEHA0IABITw1qKu8ZC64uZdFLm4jtgJ3mtDZOV/R6yP
+      r29FKmTqWeczxvOiOClAh4AgHWyqs4uxGtr5yEWlPc/p9u9/LD6jUzBRMB0GA1Ud
+      DgQWBBRYs/7au2iP8z+wEd7xyoXpDo38uzAfBgNVHSMEGDAWgBRYs/7au2iP8z+w
+      Ed7xyoXpDo38uzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQDP
+      WWvEjPrr+dl1YDESCK9WFQCIgHEbxS73uhRntbLsbAIgG/NAopACqxxYPPhLe/Iv
+      OphLRtFGaOtr3lOq8LD4QZA=
+      -----END CERTIFICATE-----
+      """;
+
+  private static final String POLICY_WITH_ERRORS =
+      """
+      telemetry:
+        default: deny
+        rules:
+          - id: hot
+            devices: [boiler-*]
+            when: "vlaue > 80"
+            action: allow
+          - id: multi-line
+            action: allow
+            when: |
+              tag == 'temperature' &&
+                value >
+      commands:
+        rules:
+          - id: setpoints
+            roles: [operator]
+            when: value + 1
+            range: {min: 0, max: 90}
+          - id: no-roles
+            rate: {perSecond: 0}
+      """;
+
+  @Test
+  void policyErrors_reportFileLineColumnAndRule() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN + "policies:\n  - policies/plant.yaml\n");
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write("policies/plant.yaml", POLICY_WITH_ERRORS);
+
+    assertThat(problems())
+        .containsExactly(
+            "policies/plant.yaml:6:14: rule hot: CEL: undeclared reference to 'vlaue' (in container '')",
+            "policies/plant.yaml:13:9: rule multi-line: CEL: mismatched input '<EOF>'"
+                + " expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT,"
+                + " NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}",
+            "policies/plant.yaml:17:19: rule setpoints: CEL: expected type 'bool' but found 'int'",
+            "policies/plant.yaml:19:7: commands.rules[1].roles: is required: the roles that may"
+                + " send these commands",
+            "policies/plant.yaml:20:13: commands.rules[1].rate: must allow more than zero per second");
+  }
+
+  @Test
+  void routedDeviceWithoutTelemetryRule_isRefusedInProduction() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN.replace("mode: development", "mode: production")
+            + "policies:\n  - policies/plant.yaml\n");
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write(
+        "policies/plant.yaml",
+        "telemetry:\n  rules:\n    - {id: pumps, devices: [pump-*], action: allow}\n");
+
+    assertThat(problems())
+        .contains(
+            "routes/telemetry.camel.yaml:4:12: [0].route.from.uri: device 'boiler-1' is covered by"
+                + " no telemetry rule: production mode needs a policy for every routed device"
+                + " (trustbridge.yaml 'policies:')");
+  }
+
+  @Test
+  void policyAndCommands_loadWithDefaultsPerMode() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN
+            + "policies:\n  - policies/plant.yaml\ncommands:\n  operatorCa: pki/operators.pem\n");
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write(
+        "policies/plant.yaml",
+        """
+        telemetry:
+          rules:
+            - {id: boilers, devices: [boiler-*], action: allow, range: {min: 0, max: 120, outside: flag}, rate: {perMinute: 120, burst: 10}, round: 1, redact: [unit]}
+        commands:
+          rules:
+            - {id: setpoints, devices: [boiler-1], tags: [temperature], roles: [operator], range: {max: 90}}
+        """);
+    write("pki/operators.pem", OPERATOR_CA_PEM);
+
+    GatewayConfig config = load();
+
+    assertThat(config.policy()).isPresent();
+    assertThat(config.policy().get().coversDevice("boiler-1")).isTrue();
+    assertThat(config.policy().get().coversDevice("pump-1")).isFalse();
+    assertThat(config.policy().get().size()).isEqualTo(2);
+    // development: what no rule matches leaves unless a policy file says "default: deny"
+    assertThat(config.policy().get().telemetryAllowedByDefault()).isTrue();
+    assertThat(config.commands().orElseThrow().operatorCas()).hasSize(1);
+    assertThat(config.commands().orElseThrow().maxValidity()).isEqualTo(Duration.ofMinutes(15));
   }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -106,6 +108,25 @@ final class CertificateIssuer {
   }
 
   /**
+   * A new key with a certificate for a person who signs commands: the common name, then one X.520
+   * {@code role} attribute per role; a TLS client and signing certificate like {@link
+   * #issueClient}.
+   */
+  KeyAndCertificate issueOperator(
+      String commonName, List<String> roles, KeyAndCertificate ca, Instant now) {
+    X500NameBuilder subject =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, "TrustBridge development")
+            .addRDN(BCStyle.CN, commonName);
+    for (String role : roles) {
+      subject.addRDN(ROLE, role);
+    }
+    KeyPair keys = generateKeyPair();
+    return new KeyAndCertificate(
+        keys.getPrivate(), certifyClient(subject.build(), keys.getPublic(), ca, now));
+  }
+
+  /**
    * A gateway identity certificate: TLS client (clientAuth, digitalSignature) and issuer of the
    * gateway's own short-lived session certificates (CA with path length 0, keyCertSign).
    */
@@ -127,6 +148,9 @@ final class CertificateIssuer {
     return new KeyAndCertificate(
         keys.getPrivate(), certifyGatewayIdentity(subject, keys.getPublic(), ca, now));
   }
+
+  /** The X.520 role attribute. */
+  static final ASN1ObjectIdentifier ROLE = new ASN1ObjectIdentifier("2.5.4.72");
 
   /** What a certificate may do besides its extended key usage. */
   private enum Profile {

@@ -29,17 +29,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -142,6 +146,35 @@ public final class DevelopmentPki {
   public IssuedCertificate clientCertificate(String name) {
     requireName(name, "client certificate");
     return locked(directory, () -> ensureIssued(name, now -> issuer.issueClient(name, ca, now)));
+  }
+
+  /**
+   * A certificate for a person who signs commands, named {@code name} (its common name), whose
+   * subject grants each of {@code roles} as an X.520 {@code role} attribute (OID 2.5.4.72); issued
+   * on first request and reused while it grants the same roles.
+   *
+   * @param name as for {@link #clientCertificate(String)}
+   * @throws IllegalArgumentException if the name is not allowed
+   */
+  public IssuedCertificate operatorCertificate(String name, String... roles) {
+    requireName(name, "operator certificate");
+    List<String> wanted = List.of(roles);
+    return locked(
+        directory,
+        () ->
+            ensureIssued(
+                name,
+                now -> issuer.issueOperator(name, wanted, ca, now),
+                certificate -> rolesOf(certificate).equals(Set.copyOf(wanted))));
+  }
+
+  private static Set<String> rolesOf(X509Certificate certificate) {
+    Set<String> roles = new HashSet<>();
+    X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    for (RDN rdn : subject.getRDNs(CertificateIssuer.ROLE)) {
+      roles.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
+    }
+    return roles;
   }
 
   /**
@@ -444,8 +477,15 @@ public final class DevelopmentPki {
   }
 
   private IssuedCertificate ensureIssued(String name, Function<Instant, KeyAndCertificate> issue) {
+    return ensureIssued(name, issue, certificate -> true);
+  }
+
+  /** As above, reusing a stored certificate only if it also {@code fits}. */
+  private IssuedCertificate ensureIssued(
+      String name, Function<Instant, KeyAndCertificate> issue, Predicate<X509Certificate> fits) {
     KeyAndCertificate entry =
         loadUsable(name, certificate -> ca.certificate().getPublicKey())
+            .filter(stored -> fits.test(stored.certificate()))
             .orElseGet(
                 () -> {
                   KeyAndCertificate created = issue.apply(clock.instant());

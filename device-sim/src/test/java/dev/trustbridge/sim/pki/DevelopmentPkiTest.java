@@ -132,6 +132,26 @@ class DevelopmentPkiTest {
   }
 
   @Test
+  void operatorCertificate_roles_areRoleAttributesAndOtherRolesReissue() throws Exception {
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);
+
+    IssuedCertificate alice = pki.operatorCertificate("alice", "operator", "shift-lead");
+    IssuedCertificate again = pki.operatorCertificate("alice", "operator", "shift-lead");
+    IssuedCertificate demoted = pki.operatorCertificate("alice", "operator");
+
+    assertThat(alice.certificate().getSubjectX500Principal().getName())
+        .isEqualTo(
+            "2.5.4.72=#0c0a73686966742d6c656164,2.5.4.72=#0c086f70657261746f72,CN=alice,"
+                + "O=TrustBridge development");
+    assertThat(alice.certificate().getKeyUsage()[0]).as("digitalSignature").isTrue();
+    assertThat(again.certificate()).isEqualTo(alice.certificate());
+    assertThat(demoted.certificate().getSubjectX500Principal().getName())
+        .isEqualTo("2.5.4.72=#0c086f70657261746f72,CN=alice,O=TrustBridge development");
+    assertChainsTo(alice.certificate(), pki.caCertificate());
+    assertKeyStoreHolds(pki, demoted);
+  }
+
+  @Test
   void issueServerCertificate_expiredForOtherHosts_hasThatValidityAndNamesUnderTheCa()
       throws Exception {
     DevelopmentPki pki = DevelopmentPki.openOrCreate(dir);

@@ -1,7 +1,16 @@
 package dev.trustbridge.adapters.modbus;
 
+import dev.trustbridge.adapters.DeviceWriteException;
+import dev.trustbridge.adapters.DeviceWriter;
+import dev.trustbridge.adapters.internal.Backoff;
+import dev.trustbridge.adapters.modbus.internal.DeviceSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.spi.annotations.Component;
@@ -11,12 +20,18 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code modbus:} Camel component: {@code modbus:<deviceId>} polls the tags of a registered
  * Modbus TCP device and emits one {@link dev.trustbridge.adapters.SampleBatch} per poll cycle. Only
  * registered devices can be named; the runtime registers them from its validated configuration.
+ * Writes go through {@link #writer()} only, never through an endpoint.
  */
 @Component("modbus")
 public class ModbusComponent extends DefaultComponent {
 
   private final Map<String, ModbusDevice> devices = new LinkedHashMap<>();
   private int maxSamplesPerBatch = 1000;
+  // guarded by this: the session a consumer polls with, so that writes share its connection
+  private final Map<String, DeviceSession> pollingSessions = new HashMap<>();
+  // guarded by this: sessions opened for writes to devices that no route polls
+  private final Map<String, DeviceSession> writeSessions = new HashMap<>();
+  private final DeviceWriter writer = new Writer();
 
   /**
    * The default of every endpoint's {@code maxSamplesPerBatch}: the most samples in one emitted
@@ -34,6 +49,80 @@ public class ModbusComponent extends DefaultComponent {
   public void addDevice(ModbusDevice device) {
     if (devices.putIfAbsent(device.id(), device) != null) {
       throw new IllegalArgumentException("Modbus device " + device.id() + " is registered twice");
+    }
+  }
+
+  /** Writes tag values to the registered devices, over the connection a route polls with. */
+  public DeviceWriter writer() {
+    return writer;
+  }
+
+  synchronized void attach(String deviceId, DeviceSession session) {
+    pollingSessions.put(deviceId, session);
+    DeviceSession own = writeSessions.remove(deviceId);
+    if (own != null) {
+      own.close();
+    }
+  }
+
+  synchronized void detach(String deviceId, DeviceSession session) {
+    pollingSessions.remove(deviceId, session);
+  }
+
+  private synchronized DeviceSession sessionFor(ModbusDevice device) {
+    DeviceSession polling = pollingSessions.get(device.id());
+    if (polling != null) {
+      return polling;
+    }
+    return writeSessions.computeIfAbsent(
+        device.id(),
+        id ->
+            new DeviceSession(
+                device,
+                List.of(),
+                new Backoff(
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), ThreadLocalRandom.current()),
+                Clock.systemUTC()));
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    synchronized (this) {
+      writeSessions.values().forEach(DeviceSession::close);
+      writeSessions.clear();
+    }
+    super.doStop();
+  }
+
+  private final class Writer implements DeviceWriter {
+
+    @Override
+    public TagAccess access(String deviceId, String tag) {
+      ModbusDevice device = devices.get(deviceId);
+      if (device == null) {
+        return TagAccess.UNKNOWN_DEVICE;
+      }
+      return device.tags().stream()
+          .filter(t -> t.name().equals(tag))
+          .findFirst()
+          .map(
+              t ->
+                  t.table() == ModbusTable.COIL || t.table() == ModbusTable.HOLDING_REGISTER
+                      ? TagAccess.WRITABLE
+                      : TagAccess.READ_ONLY)
+          .orElse(TagAccess.UNKNOWN_TAG);
+    }
+
+    @Override
+    public String write(String deviceId, String tag, Object value) throws DeviceWriteException {
+      if (access(deviceId, tag) != TagAccess.WRITABLE) {
+        throw new IllegalArgumentException(
+            "tag " + tag + " of device " + deviceId + " cannot be written");
+      }
+      ModbusDevice device = devices.get(deviceId);
+      ModbusTag target =
+          device.tags().stream().filter(t -> t.name().equals(tag)).findFirst().orElseThrow();
+      return sessionFor(device).write(target, value);
     }
   }
 

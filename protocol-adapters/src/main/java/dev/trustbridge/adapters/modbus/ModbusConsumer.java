@@ -28,12 +28,14 @@ public class ModbusConsumer extends ScheduledPollConsumer {
   @Override
   protected void doStart() throws Exception {
     session = getEndpoint().openSession();
+    getEndpoint().getComponent().attach(getEndpoint().getDevice().id(), session);
     super.doStart();
   }
 
   @Override
   protected void doStop() throws Exception {
     super.doStop();
+    getEndpoint().getComponent().detach(getEndpoint().getDevice().id(), session);
     session.close();
   }
 

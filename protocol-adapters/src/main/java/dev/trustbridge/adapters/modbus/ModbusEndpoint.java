@@ -118,6 +118,11 @@ public class ModbusEndpoint extends ScheduledPollEndpoint {
   }
 
   @Override
+  public ModbusComponent getComponent() {
+    return (ModbusComponent) super.getComponent();
+  }
+
+  @Override
   public Consumer createConsumer(Processor processor) throws Exception {
     ModbusConsumer consumer = new ModbusConsumer(this, processor);
     configureConsumer(consumer);

@@ -1,5 +1,7 @@
 package dev.trustbridge.adapters.mqtt;
 
+import dev.trustbridge.adapters.SampleBatchFilter;
+import dev.trustbridge.adapters.mqtt.internal.Publication;
 import dev.trustbridge.adapters.mqtt.internal.TopicTemplate;
 import dev.trustbridge.adapters.mqtt.internal.Uplink;
 import java.time.Clock;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -36,6 +39,8 @@ public class MqttComponent extends DefaultComponent {
 
   @Metadata(description = "Default options of every endpoint, such as the encoder.")
   private MqttConfiguration configuration = new MqttConfiguration();
+
+  private SampleBatchFilter sampleBatchFilter = SampleBatchFilter.ADMIT_ALL;
 
   private final Map<String, UplinkSettings> uplinkSettings = new LinkedHashMap<>();
   private final Map<String, Uplink> uplinks = new ConcurrentHashMap<>();
@@ -130,6 +135,40 @@ public class MqttComponent extends DefaultComponent {
   /** Default options that every endpoint starts from, such as the {@code SampleBatchEncoder}. */
   public void setConfiguration(MqttConfiguration configuration) {
     this.configuration = Objects.requireNonNull(configuration, "configuration");
+  }
+
+  public SampleBatchFilter getSampleBatchFilter() {
+    return sampleBatchFilter;
+  }
+
+  /**
+   * What every producer applies to a {@code SampleBatch} body before encoding it: the gateway's
+   * telemetry policy. Deliberately no endpoint option, so that a route cannot replace it.
+   *
+   * @throws IllegalStateException if the component has started
+   */
+  public synchronized void setSampleBatchFilter(SampleBatchFilter sampleBatchFilter) {
+    if (isStarting() || isStarted()) {
+      throw new IllegalStateException(
+          "sample batch filter replaced after the mqtt component started");
+    }
+    this.sampleBatchFilter = Objects.requireNonNull(sampleBatchFilter, "sampleBatchFilter");
+  }
+
+  /**
+   * Publishes the gateway's own message (certificate chains, command results) on an uplink, past
+   * the {@link SampleBatchFilter}, which governs only what routes send.
+   *
+   * @param topic a topic template with {@code {site}} and {@code {gateway}}, e.g. {@code
+   *     tb/v1/{site}/{gateway}/$certs}
+   * @return completes when the broker has it (PUBACK), or exceptionally with an {@link
+   *     MqttUplinkException} when the uplink cannot publish within {@code timeout}
+   */
+  public CompletableFuture<Void> publish(
+      String uplinkId, String topic, byte[] payload, boolean retain, Duration timeout) {
+    String resolved = TopicTemplate.forPublish(topic, siteId, gatewayId).resolve(Optional.empty());
+    return uplink(uplinkId)
+        .publish(new Publication(resolved, payload, 1, retain, Optional.empty()), timeout);
   }
 
   /**

@@ -58,6 +58,7 @@ public class MqttEndpoint extends DefaultEndpoint {
         () -> component.outbox(uplinkId),
         topic,
         configuration.getEncoder(),
+        component.getSampleBatchFilter(),
         configuration.getQos(),
         configuration.isRetain(),
         Duration.ofMillis(configuration.getPublishTimeout()));

@@ -1,7 +1,9 @@
 package dev.trustbridge.adapters.opcua;
 
+import dev.trustbridge.adapters.DeviceWriter;
 import dev.trustbridge.adapters.internal.Backoff;
 import dev.trustbridge.adapters.opcua.internal.DeviceConnection;
+import dev.trustbridge.adapters.opcua.internal.OpcUaWriter;
 import dev.trustbridge.adapters.opcua.internal.Providers;
 import dev.trustbridge.adapters.opcua.internal.ServerCertificateCheck;
 import dev.trustbridge.adapters.opcua.internal.SessionOpener;
@@ -9,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -133,6 +136,11 @@ public class OpcUaComponent extends DefaultComponent {
       return CompletableFuture.failedFuture(e);
     }
     return connection.write(tag, value);
+  }
+
+  /** What writes permitted commands to this component's devices. */
+  public DeviceWriter writer() {
+    return new OpcUaWriter(this, id -> Optional.ofNullable(device(id)));
   }
 
   @Override

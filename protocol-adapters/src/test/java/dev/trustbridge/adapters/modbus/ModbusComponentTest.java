@@ -2,8 +2,11 @@ package dev.trustbridge.adapters.modbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.trustbridge.adapters.DeviceWriteException;
+import dev.trustbridge.adapters.DeviceWriter.TagAccess;
 import dev.trustbridge.adapters.LogCapture;
 import dev.trustbridge.adapters.Quality;
 import dev.trustbridge.adapters.Sample;
@@ -11,6 +14,7 @@ import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.modbus.SimulatedDevice;
+import dev.trustbridge.sim.modbus.Table;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,13 +120,15 @@ class ModbusComponentTest {
         "long-run", "127.0.0.1", port, 1, Duration.ofMillis(100), Duration.ofMillis(500), tags);
   }
 
+  private ModbusComponent modbus;
+
   private void start(String... uris) throws Exception {
     start(Optional.empty(), uris);
   }
 
   private void start(Optional<ModbusFingerprint> boilerFingerprint, String... uris)
       throws Exception {
-    ModbusComponent modbus = new ModbusComponent();
+    modbus = new ModbusComponent();
     ModbusDevice boiler = boiler(PLANT.device("boiler").port());
     modbus.addDevice(
         new ModbusDevice(
@@ -186,6 +192,44 @@ class ModbusComponentTest {
     if (camel != null) {
       camel.stop();
     }
+  }
+
+  @Test
+  void writer_onPolledDevice_writesRegisterThatTheNextPollReads() throws Exception {
+    start("modbus:long-run");
+    next("long-run");
+    try {
+      String answer = modbus.writer().write("long-run", "r100", 4242L);
+
+      assertThat(answer).isEqualTo("function 6 wrote 1 register at 100");
+      assertThat(PLANT.device("long-run").value(Table.HOLDING_REGISTER, 100)).isEqualTo(4242);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> byTag(next("long-run")).get("r100").value().equals(4242L));
+    } finally {
+      PLANT.device("long-run").setValue(Table.HOLDING_REGISTER, 100, 300);
+    }
+  }
+
+  @Test
+  void writer_onUnpolledDevice_opensItsOwnConnectionAndReportsDeviceErrors() throws Exception {
+    start();
+    SimulatedDevice boiler = PLANT.device("boiler");
+    boiler.answerWithException(4);
+    try {
+      DeviceWriteException refused =
+          catchThrowableOfType(
+              DeviceWriteException.class, () -> modbus.writer().write("boiler", "burner", false));
+
+      assertThat(refused.reason()).isEqualTo(DeviceWriteException.Reason.DEVICE_ERROR);
+      assertThat(refused.getMessage()).isEqualTo("device boiler answered with Modbus exception 4");
+      assertThat(boiler.bit(Table.COIL, 3)).isTrue();
+    } finally {
+      boiler.clearFaults();
+    }
+    assertThat(modbus.writer().access("boiler", "pressure")).isEqualTo(TagAccess.READ_ONLY);
+    assertThat(modbus.writer().access("boiler", "nope")).isEqualTo(TagAccess.UNKNOWN_TAG);
+    assertThat(modbus.writer().access("pump", "speed")).isEqualTo(TagAccess.UNKNOWN_DEVICE);
   }
 
   @Test

@@ -23,6 +23,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.trustbridge.adapters.Sample;
 import dev.trustbridge.adapters.SampleBatch;
+import dev.trustbridge.adapters.SampleBatchFilter;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.json.JsonSampleBatchEncoder;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
@@ -43,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -121,6 +123,64 @@ class MqttComponentTest {
     JsonNode json = JSON.readTree(publish.getPayloadAsBytes());
     assertThat(json.get("deviceId").asText()).isEqualTo("press-1");
     assertThat(json.get("samples").get(0).get("value").asDouble()).isEqualTo(21.5);
+  }
+
+  @Test
+  void sampleBatchFilter_publishesWhatItAdmits_completesEmptyBatchesAndRefusesRawBodies()
+      throws Exception {
+    Mqtt5Publishes received =
+        subscribe(track(observer(broker, pki)), "tb/v1/" + SITE + "/" + gateway + "/+/telemetry");
+    MqttComponent component = component(gateway, tlsUplink("cloud", broker, pki).build());
+    component.setSampleBatchFilter(
+        new SampleBatchFilter() {
+          @Override
+          public Optional<SampleBatch> admit(SampleBatch batch) {
+            List<Sample> kept =
+                batch.samples().stream().filter(s -> !s.tag().equals("pressure")).toList();
+            return kept.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new SampleBatch(batch.deviceId(), kept));
+          }
+
+          @Override
+          public boolean admitsRawBodies() {
+            return false;
+          }
+        });
+    CamelContext context = start(component, "direct:telemetry", "mqtt:cloud");
+
+    Exchange nothingLeft =
+        context
+            .createProducerTemplate()
+            .send(
+                "direct:telemetry",
+                e ->
+                    e.getMessage()
+                        .setBody(
+                            new SampleBatch(
+                                "press-0", List.of(Sample.bad("pressure", T0, "bar")))));
+    Exchange filtered =
+        context
+            .createProducerTemplate()
+            .send("direct:telemetry", e -> e.getMessage().setBody(BATCH));
+    Exchange raw =
+        context
+            .createProducerTemplate()
+            .send("direct:telemetry", e -> e.getMessage().setBody("{}"));
+
+    assertThat(nothingLeft.getException()).isNull();
+    assertThat(filtered.getException()).isNull();
+    Mqtt5Publish publish = next(received);
+    assertThat(publish.getTopic().toString())
+        .isEqualTo("tb/v1/site1/" + gateway + "/press-1/telemetry");
+    JsonNode json = JSON.readTree(publish.getPayloadAsBytes());
+    assertThat(json.get("samples")).hasSize(1);
+    assertThat(json.get("samples").get(0).get("tag").asText()).isEqualTo("temperature");
+    assertThat(raw.getException())
+        .isInstanceOf(MqttUplinkException.class)
+        .hasMessageContaining(
+            "a telemetry policy is enforced: routes publish SampleBatch bodies only");
+    assertThat(received.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
   }
 
   @Test

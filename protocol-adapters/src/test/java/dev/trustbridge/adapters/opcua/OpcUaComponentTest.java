@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.trustbridge.adapters.DeviceWriteException;
+import dev.trustbridge.adapters.DeviceWriter;
 import dev.trustbridge.adapters.LogCapture;
 import dev.trustbridge.adapters.Quality;
 import dev.trustbridge.adapters.Sample;
@@ -447,6 +449,36 @@ class OpcUaComponentTest {
     simulator.restart();
     received.clear();
     nextGood("count");
+  }
+
+  @Test
+  void writer_forCommands_reportsAccessAndTheServersAnswer() throws Exception {
+    OpcUaSimulator simulator = PLANT.simulator();
+    start(
+        false,
+        device(simulator)
+            .tags(
+                List.of(
+                    fast("setpoint", simulator.nodeId("Line/Setpoint")),
+                    fast("speed", simulator.nodeId("Line/Speed"))))
+            .build());
+    nextGood("speed");
+    DeviceWriter writer = component.writer();
+
+    assertThat(writer.access("line", "setpoint")).isEqualTo(DeviceWriter.TagAccess.WRITABLE);
+    assertThat(writer.access("line", "nothing")).isEqualTo(DeviceWriter.TagAccess.UNKNOWN_TAG);
+    assertThat(writer.access("press", "setpoint")).isEqualTo(DeviceWriter.TagAccess.UNKNOWN_DEVICE);
+    assertThat(writer.write("line", "setpoint", 1500L)).contains("Good");
+    assertThat(simulator.value("Line/Setpoint")).isEqualTo(1500);
+    assertThatThrownBy(() -> writer.write("line", "speed", 30.0))
+        .isInstanceOf(DeviceWriteException.class)
+        .hasMessageContaining("Bad_UserAccessDenied");
+    assertThatThrownBy(() -> writer.write("line", "setpoint", 1L << 40))
+        .isInstanceOf(DeviceWriteException.class)
+        .satisfies(
+            e ->
+                assertThat(((DeviceWriteException) e).reason())
+                    .isEqualTo(DeviceWriteException.Reason.INVALID_VALUE));
   }
 
   @Test

@@ -40,7 +40,7 @@ public record Measurement(String component, String sha256) {
 
   /** The digest of a file's bytes. */
   public static Measurement ofFile(String component, Path file) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = newDigest();
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[64 * 1024];
       for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
@@ -59,7 +59,7 @@ public record Measurement(String component, String sha256) {
     try (Stream<Path> walk = Files.walk(directory)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    MessageDigest digest = sha256();
+    MessageDigest digest = newDigest();
     for (Path file : files) {
       String relative = directory.relativize(file).toString().replace('\\', '/');
       digest.update(
@@ -74,7 +74,7 @@ public record Measurement(String component, String sha256) {
    * and the hex digest, so that the PCR binds names as well as contents.
    */
   public byte[] extendDigest() {
-    return sha256().digest((component + "\n" + sha256).getBytes(StandardCharsets.UTF_8));
+    return newDigest().digest((component + "\n" + sha256).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -84,7 +84,7 @@ public record Measurement(String component, String sha256) {
   public static byte[] replay(List<Measurement> measurements) {
     byte[] pcr = new byte[32];
     for (Measurement measurement : measurements) {
-      MessageDigest digest = sha256();
+      MessageDigest digest = newDigest();
       digest.update(pcr);
       digest.update(measurement.extendDigest());
       pcr = digest.digest();
@@ -92,7 +92,7 @@ public record Measurement(String component, String sha256) {
     return pcr;
   }
 
-  static MessageDigest sha256() {
+  static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

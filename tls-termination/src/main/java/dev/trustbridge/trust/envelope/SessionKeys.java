@@ -73,10 +73,10 @@ public interface SessionKeys extends AutoCloseable {
   }
 
   /**
-   * Signs a statement of the gateway that is not an envelope, such as attestation evidence: a JWS
-   * of the envelope family (flattened JSON, {@code ES256}, the chain in {@code x5c}) with {@code
-   * typ} {@code type}. The payload should be a JSON object naming {@code site}, {@code gateway} and
-   * {@code time}, which {@link EnvelopeVerifier#verifyStatement} checks.
+   * Signs a statement of the gateway that is not an envelope, such as attestation evidence or a
+   * command result: a JWS of the envelope family (flattened JSON, {@code ES256}, the chain in
+   * {@code x5c}) with {@code typ} {@code type}. The payload should be a JSON object naming {@code
+   * site}, {@code gateway} and {@code time}, which {@link EnvelopeVerifier#verifyStatement} checks.
    *
    * @throws EnvelopeException {@code NO_SESSION_KEY} if no valid session key is at hand
    */

@@ -30,6 +30,11 @@ public final class Problems {
             message));
   }
 
+  /** Records a problem located elsewhere, e.g. by a policy compiler. */
+  public void add(ConfigProblem problem) {
+    problems.add(problem);
+  }
+
   /** Records a problem about a whole file. */
   public void inFile(String file, String message) {
     problems.add(new ConfigProblem(file, 0, 0, "", message));

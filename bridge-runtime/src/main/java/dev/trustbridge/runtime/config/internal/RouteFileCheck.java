@@ -1,6 +1,7 @@
 package dev.trustbridge.runtime.config.internal;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,16 @@ public final class RouteFileCheck {
   private final String name;
   private final Problems problems;
   private final Map<Integer, String> fieldsByPosition = new HashMap<>();
+  private final List<DeviceUse> deviceUses = new ArrayList<>();
+
+  /**
+   * A registered device that a route names.
+   *
+   * @param file the route file as named to the operator
+   * @param uri the endpoint URI's node
+   * @param field its field path
+   */
+  public record DeviceUse(String device, String file, ScalarNode uri, String field) {}
 
   /**
    * @param configDirectory the configuration directory, so that the file is named relative to it
@@ -71,6 +82,11 @@ public final class RouteFileCheck {
                         .map(m -> fieldsByPosition.getOrDefault(m.getIndex(), ""))
                         .orElse(""),
                     "Camel YAML DSL: " + rejection.message()));
+  }
+
+  /** The registered devices the file's routes name, in file order. */
+  public List<DeviceUse> deviceUses() {
+    return List.copyOf(deviceUses);
   }
 
   private void checkItem(Node item, String path, Set<String> routeIds) {
@@ -143,7 +159,10 @@ public final class RouteFileCheck {
     if (query >= 0) {
       target = target.substring(0, query);
     }
-    if ((scheme.equals("modbus") || scheme.equals("opcua")) && !deviceIds.contains(target)) {
+    boolean device = scheme.equals("modbus") || scheme.equals("opcua");
+    if (device && deviceIds.contains(target)) {
+      deviceUses.add(new DeviceUse(target, name, uri, field));
+    } else if (device) {
       problems.at(
           name,
           uri,

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -59,6 +60,39 @@ public final class YamlMapping {
   public static YamlMapping root(
       String file, Node node, Problems problems, Substitution substitution) {
     return new YamlMapping(file, "", node, problems, substitution);
+  }
+
+  /**
+   * A text value as written, without {@code ${…}} references resolved, and where its text starts.
+   *
+   * @param line 1-based line of the text's first character
+   * @param column 1-based column of the text's first character; for a block scalar ({@code |} or
+   *     {@code >}) the column its lines are indented to, taken as two past its key
+   */
+  public record PositionedText(String text, int line, int column) {}
+
+  /** A text value that is parsed further, such as a CEL expression; empty when absent. */
+  public Optional<PositionedText> positionedString(String key) {
+    Optional<ScalarNode> scalar = scalar(key);
+    if (scalar.isEmpty() || scalar.get().getStartMark().isEmpty()) {
+      return scalar.map(s -> new PositionedText(s.getValue(), 0, 0));
+    }
+    var mark = scalar.get().getStartMark().get();
+    ScalarStyle style = scalar.get().getScalarStyle();
+    int line = mark.getLine() + 1;
+    int column = mark.getColumn() + 1;
+    if (style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.SINGLE_QUOTED) {
+      column++;
+    } else if (style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
+      line++;
+      column = entries.get(key).getKeyNode().getStartMark().map(m -> m.getColumn() + 3).orElse(0);
+    }
+    return Optional.of(new PositionedText(scalar.get().getValue(), line, column));
+  }
+
+  /** The file this mapping is read from, as named to the operator. */
+  public String file() {
+    return file;
   }
 
   /** The field path of a key in this mapping, e.g. {@code devices[0].port}. */

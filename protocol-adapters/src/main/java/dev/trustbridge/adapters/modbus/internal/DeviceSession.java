@@ -12,13 +12,20 @@ import com.ghgande.j2mod.modbus.msg.ReadInputRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadInputRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.WriteCoilRequest;
+import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
 import com.ghgande.j2mod.modbus.net.TCPMasterConnection;
+import com.ghgande.j2mod.modbus.procimg.Register;
+import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import com.ghgande.j2mod.modbus.util.BitVector;
+import dev.trustbridge.adapters.DeviceWriteException;
 import dev.trustbridge.adapters.Sample;
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.internal.Backoff;
 import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.modbus.ModbusFingerprint;
+import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -38,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * The gateway's one connection to one Modbus device. Each poll reads every planned request and
  * returns one sample per tag: GOOD when read, BAD when the device is down, timed out or answered
  * with an exception. A lost connection is retried after a backoff delay; until then polls return
- * BAD at once instead of blocking on the network. Used by one thread at a time.
+ * BAD at once instead of blocking on the network. Polls and writes take turns on the one
+ * connection.
  */
 public final class DeviceSession implements AutoCloseable {
 
@@ -65,7 +73,7 @@ public final class DeviceSession implements AutoCloseable {
    * Reads all tags once. Never throws for device faults: they become BAD samples. A device whose
    * fingerprint did not match yields no samples at all.
    */
-  public SampleBatch poll() {
+  public synchronized SampleBatch poll() {
     boolean connected = !stopped && ensureConnected();
     if (stopped) {
       return new SampleBatch(device.id(), List.of());
@@ -103,6 +111,78 @@ public final class DeviceSession implements AutoCloseable {
               : Sample.good(tag.name(), value, now, now, tag.unit()));
     }
     return new SampleBatch(device.id(), samples);
+  }
+
+  /**
+   * Writes one value to a holding register tag (function 6, or 16 for 32-bit types) or a coil tag
+   * (function 5), reconnecting first if the connection is down.
+   *
+   * @return the device's answer, e.g. {@code "function 16 wrote 2 registers at 100"}
+   * @throws DeviceWriteException {@code INVALID_VALUE} if the value does not fit the tag, {@code
+   *     DEVICE_ERROR} if the device is down, times out or answers with an exception
+   */
+  public synchronized String write(ModbusTag tag, Object value) throws DeviceWriteException {
+    ModbusRequest request = writeRequest(tag, value);
+    request.setUnitID(device.unitId());
+    nextConnectAttempt = Instant.MIN;
+    if (!ensureConnected()) {
+      throw new DeviceWriteException(
+          DeviceWriteException.Reason.DEVICE_ERROR,
+          "device " + device.id() + " at " + device.endpoint() + " is not reachable");
+    }
+    try {
+      execute(request);
+    } catch (ModbusSlaveException e) {
+      throw new DeviceWriteException(
+          DeviceWriteException.Reason.DEVICE_ERROR,
+          "device " + device.id() + " answered with Modbus exception " + e.getType(),
+          e);
+    } catch (Exception e) {
+      connectionLost(e);
+      throw new DeviceWriteException(
+          DeviceWriteException.Reason.DEVICE_ERROR,
+          "device " + device.id() + " did not answer the write: " + reason(e),
+          e);
+    }
+    int count = tag.type().width();
+    return "function "
+        + request.getFunctionCode()
+        + " wrote "
+        + count
+        + (tag.table() == ModbusTable.COIL ? " coil" : " register")
+        + (count == 1 ? "" : "s")
+        + " at "
+        + tag.address();
+  }
+
+  private static ModbusRequest writeRequest(ModbusTag tag, Object value)
+      throws DeviceWriteException {
+    if (tag.table() == ModbusTable.COIL) {
+      if (!(value instanceof Boolean bit)) {
+        throw new DeviceWriteException(
+            DeviceWriteException.Reason.INVALID_VALUE,
+            "tag " + tag.name() + " is a coil: the value must be true or false, not " + value);
+      }
+      return new WriteCoilRequest(tag.address(), bit);
+    }
+    if (tag.table() != ModbusTable.HOLDING_REGISTER) {
+      throw new IllegalArgumentException(
+          "tag " + tag.name() + " is in the read-only table " + tag.table().configName());
+    }
+    if (!(value instanceof Number number)) {
+      throw new DeviceWriteException(
+          DeviceWriteException.Reason.INVALID_VALUE,
+          "tag " + tag.name() + " holds a number, not " + value);
+    }
+    int[] values = TagEncoder.encodeRegisters(tag, number);
+    if (values.length == 1) {
+      return new WriteSingleRegisterRequest(tag.address(), new SimpleRegister(values[0]));
+    }
+    Register[] registers = new Register[values.length];
+    for (int i = 0; i < values.length; i++) {
+      registers[i] = new SimpleRegister(values[i]);
+    }
+    return new WriteMultipleRegistersRequest(tag.address(), registers);
   }
 
   private boolean ensureConnected() {
@@ -279,7 +359,7 @@ public final class DeviceSession implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (connection != null) {
       connection.close();
       connection = null;

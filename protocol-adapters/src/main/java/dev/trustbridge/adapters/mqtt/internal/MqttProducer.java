@@ -2,6 +2,7 @@ package dev.trustbridge.adapters.mqtt.internal;
 
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.SampleBatchEncoder;
+import dev.trustbridge.adapters.SampleBatchFilter;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.mqtt.MqttUplinkException;
 import dev.trustbridge.adapters.mqtt.Outbox;
@@ -19,10 +20,11 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * Publishes each exchange's body on its uplink and completes the exchange when the broker has it:
- * on PUBACK at QoS 1. A {@link SampleBatch} body goes through the encoder; {@code byte[]} and
- * {@code String} bodies are sent as they are. When the uplink has an {@link Outbox}, a {@link
- * SampleBatch} at QoS 1 without retain goes to it instead, and the exchange completes once the
- * outbox has accepted it.
+ * on PUBACK at QoS 1. A {@link SampleBatch} body goes through the filter, then the encoder; a batch
+ * with nothing left completes without a publish. {@code byte[]} and {@code String} bodies are sent
+ * as they are, if the filter admits raw bodies. When the uplink has an {@link Outbox}, an admitted
+ * {@link SampleBatch} at QoS 1 without retain goes to it instead, and the exchange completes once
+ * the outbox has accepted it.
  */
 public final class MqttProducer extends DefaultAsyncProducer {
 
@@ -30,6 +32,7 @@ public final class MqttProducer extends DefaultAsyncProducer {
   private final Supplier<Optional<Outbox>> outboxSource;
   private final TopicTemplate topic;
   private final SampleBatchEncoder encoder;
+  private final SampleBatchFilter filter;
   private final int qos;
   private final boolean retain;
   private final Duration timeout;
@@ -43,6 +46,7 @@ public final class MqttProducer extends DefaultAsyncProducer {
       Supplier<Optional<Outbox>> outboxSource,
       TopicTemplate topic,
       SampleBatchEncoder encoder,
+      SampleBatchFilter filter,
       int qos,
       boolean retain,
       Duration timeout) {
@@ -51,6 +55,7 @@ public final class MqttProducer extends DefaultAsyncProducer {
     this.outboxSource = outboxSource;
     this.topic = topic;
     this.encoder = encoder;
+    this.filter = filter;
     this.qos = qos;
     this.retain = retain;
     this.timeout = timeout;
@@ -67,11 +72,16 @@ public final class MqttProducer extends DefaultAsyncProducer {
   @Override
   public boolean process(Exchange exchange, AsyncCallback callback) {
     if (outbox.isPresent() && exchange.getMessage().getBody() instanceof SampleBatch batch) {
-      return accept(outbox.get(), batch, exchange, callback);
+      Optional<SampleBatch> kept = filter.admit(batch);
+      if (kept.isEmpty()) {
+        callback.done(true);
+        return true;
+      }
+      return accept(outbox.get(), kept.get(), exchange, callback);
     }
-    Publication publication;
+    Optional<Publication> admitted;
     try {
-      publication = publication(exchange.getMessage());
+      admitted = publication(exchange.getMessage());
     } catch (RuntimeException e) {
       // no topic for this message, a body we cannot send, or an encoder that failed on it
       exchange.setException(
@@ -80,7 +90,11 @@ public final class MqttProducer extends DefaultAsyncProducer {
       callback.done(true);
       return true;
     }
-    CompletableFuture<Void> sent = uplink.publish(publication, timeout);
+    if (admitted.isEmpty()) {
+      callback.done(true);
+      return true;
+    }
+    CompletableFuture<Void> sent = uplink.publish(admitted.get(), timeout);
     sent.whenComplete(
         (ignored, error) -> {
           if (error != null) {
@@ -126,27 +140,38 @@ public final class MqttProducer extends DefaultAsyncProducer {
     return Optional.ofNullable(message.getHeader(TrustBridgeHeaders.DEVICE_ID, String.class));
   }
 
-  private Publication publication(Message message) {
+  private Optional<Publication> publication(Message message) {
     Object body = message.getBody();
     Optional<String> device = deviceOf(message);
     if (body instanceof SampleBatch batch) {
-      return new Publication(
-          topic.resolve(device.or(() -> Optional.of(batch.deviceId()))),
-          encoder.encode(batch),
-          qos,
-          retain,
-          Optional.of(encoder.contentType()));
+      return filter
+          .admit(batch)
+          .map(
+              admitted ->
+                  new Publication(
+                      topic.resolve(device.or(() -> Optional.of(admitted.deviceId()))),
+                      encoder.encode(admitted),
+                      qos,
+                      retain,
+                      Optional.of(encoder.contentType())));
+    }
+    if ((body instanceof byte[] || body instanceof String) && !filter.admitsRawBodies()) {
+      throw new IllegalArgumentException(
+          "a telemetry policy is enforced: routes publish SampleBatch bodies only, not "
+              + body.getClass().getSimpleName());
     }
     if (body instanceof byte[] bytes) {
-      return new Publication(topic.resolve(device), bytes, qos, retain, Optional.empty());
+      return Optional.of(
+          new Publication(topic.resolve(device), bytes, qos, retain, Optional.empty()));
     }
     if (body instanceof String text) {
-      return new Publication(
-          topic.resolve(device),
-          text.getBytes(StandardCharsets.UTF_8),
-          qos,
-          retain,
-          Optional.empty());
+      return Optional.of(
+          new Publication(
+              topic.resolve(device),
+              text.getBytes(StandardCharsets.UTF_8),
+              qos,
+              retain,
+              Optional.empty()));
     }
     throw new IllegalArgumentException(
         "cannot publish a body of type "
