@@ -7,6 +7,7 @@ import dev.trustbridge.adapters.opcua.OpcUaComponent;
 import dev.trustbridge.policy.rules.DecisionCount;
 import dev.trustbridge.policy.rules.Policy;
 import dev.trustbridge.policy.rules.PolicyEnforcer;
+import dev.trustbridge.runtime.attest.GatewayAttestation;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
@@ -25,11 +26,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -46,6 +52,9 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final String CERTS_TOPIC = "tb/v1/{site}/{gateway}/$certs";
+  private static final String ATTESTATION_TOPIC = "tb/v1/{site}/{gateway}/$attestation";
+  private static final Duration ATTESTATION_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+  private static final int MAX_NONCE_BYTES = 64;
 
   /** Where stream positions were kept before the outbox store held them. */
   private static final String EARLIER_STATE_FILE = "streams.json";
@@ -60,6 +69,14 @@ public final class Gateway implements AutoCloseable {
   private final PolicyEnforcer policy;
   private final Optional<GatewayCommands> commands;
   private volatile boolean quarantined;
+  private final GatewayAttestation attestation;
+  private final ScheduledExecutorService monitor =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "trustbridge-attestation");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private Gateway(
       GatewayConfig config,
@@ -68,11 +85,19 @@ public final class Gateway implements AutoCloseable {
       DataKey dataKey,
       OutboxStore outboxStore,
       GatewaySigning signing)
-      throws IOException {
+      throws IOException, VaultException {
     this.config = config;
     this.vault = vault;
     this.outboxStore = outboxStore;
     this.signing = signing;
+    // measured before any route is loaded, let alone started
+    this.attestation =
+        GatewayAttestation.start(
+            config,
+            signing.sessionKeys(),
+            config.identity().key().vault().isTpm(),
+            Clock.systemUTC(),
+            this::drifted);
     this.main = new Main();
     main.configure()
         .withName("trustbridge-" + config.gatewayId())
@@ -115,6 +140,17 @@ public final class Gateway implements AutoCloseable {
                     signing.sessionKeys(),
                     mqtt));
     commands.ifPresent(c -> main.configure().addRoutesBuilder(c.routes(config.uplinks())));
+    main.configure().addRoutesBuilder(challengeRoutes());
+    main.addMainListener(
+        new MainListenerSupport() {
+          @Override
+          public void afterStart(BaseMainSupport started) {
+            publishAttestation(Optional.empty());
+            long interval = config.attestation().interval().toMillis();
+            monitor.scheduleWithFixedDelay(
+                Gateway.this::monitorIntegrity, interval, interval, TimeUnit.MILLISECONDS);
+          }
+        });
     mqtt.setUplinks(
         config.uplinks().stream().map(uplink -> withIdentity(uplink, identity)).toList());
     for (UplinkSettings uplink : config.uplinks()) {
@@ -152,6 +188,100 @@ public final class Gateway implements AutoCloseable {
                       "session chains not published uplink={} error={}",
                       uplink.id(),
                       error.toString());
+                }
+              });
+    }
+  }
+
+  /** Measures again, then publishes fresh evidence; a drift has been handled by then. */
+  private void monitorIntegrity() {
+    try {
+      attestation.measureAgain();
+    } catch (VaultException | RuntimeException e) {
+      LOG.error("integrity measurement failed error=\"{}\"", e.getMessage());
+    }
+    publishAttestation(Optional.empty());
+  }
+
+  /** Quarantine: no command is executed any more; telemetry stops too if so configured. */
+  private void drifted(List<String> components) {
+    setQuarantined(true);
+    LOG.error(
+        "gateway quarantined: its measured state differs from the attested start components={}",
+        components);
+    if (config.attestation().stopTelemetryOnDrift()) {
+      CamelContext camel = main.getCamelContext();
+      camel.getRoutes().stream()
+          .map(route -> route.getRouteId())
+          .filter(
+              id -> !id.startsWith(GatewayCommands.ROUTE_PREFIX) && !id.startsWith(CHALLENGE_ROUTE))
+          .forEach(
+              id -> {
+                try {
+                  camel.getRouteController().stopRoute(id);
+                  LOG.warn("telemetry route stopped on integrity drift route={}", id);
+                } catch (Exception e) {
+                  LOG.error("route not stopped route={} error=\"{}\"", id, e.getMessage());
+                }
+              });
+    }
+  }
+
+  private static final String CHALLENGE_ROUTE = "attestation-challenge-";
+
+  /** A route per uplink that answers a nonce on {@code $attestation/challenge} with evidence. */
+  private RouteBuilder challengeRoutes() {
+    return new RouteBuilder() {
+      @Override
+      public void configure() {
+        for (UplinkSettings uplink : config.uplinks()) {
+          from("mqtt:" + uplink.id() + "?topic=RAW(" + ATTESTATION_TOPIC + "/challenge)")
+              .routeId(CHALLENGE_ROUTE + uplink.id())
+              .process(
+                  exchange -> {
+                    byte[] nonce = exchange.getMessage().getBody(byte[].class);
+                    if (nonce == null || nonce.length == 0 || nonce.length > MAX_NONCE_BYTES) {
+                      LOG.warn(
+                          "attestation challenge ignored uplink={} reason=\"nonce of {} bytes, not"
+                              + " 1..{}\"",
+                          uplink.id(),
+                          nonce == null ? 0 : nonce.length,
+                          MAX_NONCE_BYTES);
+                      return;
+                    }
+                    publishAttestation(Optional.of(nonce));
+                  });
+        }
+      }
+    };
+  }
+
+  /** Publishes evidence retained on every uplink, answering a challenge or the current time. */
+  private void publishAttestation(Optional<byte[]> challenge) {
+    Instant time = Instant.now();
+    byte[] evidence;
+    try {
+      evidence = attestation.evidence(challenge.orElse(GatewayAttestation.timeNonce(time)), time);
+    } catch (VaultException | EnvelopeException | RuntimeException e) {
+      LOG.error("attestation evidence not made error=\"{}\"", e.getMessage());
+      return;
+    }
+    for (UplinkSettings uplink : config.uplinks()) {
+      mqtt.publish(uplink.id(), ATTESTATION_TOPIC, evidence, true, ATTESTATION_PUBLISH_TIMEOUT)
+          .whenComplete(
+              (result, error) -> {
+                if (error != null) {
+                  LOG.warn(
+                      "attestation not published uplink={} error={}",
+                      uplink.id(),
+                      error.toString());
+                } else {
+                  LOG.info(
+                      "attestation published uplink={} level={} challenge={} drifted={}",
+                      uplink.id(),
+                      attestation.level(),
+                      challenge.isPresent(),
+                      attestation.hasDrifted());
                 }
               });
     }
@@ -231,7 +361,7 @@ public final class Gateway implements AutoCloseable {
               config, identity, outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)));
       try {
         return new Gateway(config, vault, identity, dataKey, outboxStore, signing);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | VaultException | RuntimeException e) {
         signing.close();
         throw e;
       }
@@ -288,12 +418,24 @@ public final class Gateway implements AutoCloseable {
     return outboxStore;
   }
 
+  /** The attestation of this gateway, for tests and tooling. */
+  public GatewayAttestation attestation() {
+    return attestation;
+  }
+
+  /** Whether commands are refused because the gateway is quarantined. */
+  public boolean isQuarantined() {
+    return quarantined;
+  }
+
   @Override
   public void close() {
     outboxes.forEach(DurableOutbox::refuseWaiting);
+    monitor.shutdownNow();
     try {
       main.stop();
     } finally {
+      attestation.close();
       commands.ifPresent(GatewayCommands::close);
       signing.close();
       outboxStore.close();

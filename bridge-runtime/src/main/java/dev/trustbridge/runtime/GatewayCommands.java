@@ -79,6 +79,9 @@ final class GatewayCommands implements AutoCloseable {
     return new GatewayCommands(service, keys, mqtt, config.site(), config.gatewayId());
   }
 
+  /** The id of each command route: this and the uplink id. */
+  static final String ROUTE_PREFIX = "commands-";
+
   /** One route per uplink, each with the id {@code commands-<uplink>}. */
   RouteBuilder routes(List<UplinkSettings> uplinks) {
     return new RouteBuilder() {
@@ -86,7 +89,7 @@ final class GatewayCommands implements AutoCloseable {
       public void configure() {
         for (UplinkSettings uplink : uplinks) {
           from("mqtt:" + uplink.id() + "?topic=RAW(tb/v1/{site}/{gateway}/+/cmd)")
-              .routeId("commands-" + uplink.id())
+              .routeId(ROUTE_PREFIX + uplink.id())
               .process(exchange -> handle(uplink.id(), exchange));
         }
       }

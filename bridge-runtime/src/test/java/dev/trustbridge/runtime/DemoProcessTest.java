@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,9 @@ class DemoProcessTest {
     Set<String> tagsSeen = new HashSet<>();
     List<String> commands = new ArrayList<>();
     long started = System.nanoTime();
+    // a demo that never shows what is awaited is ended, so the reading below ends and fails
+    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    watchdog.schedule(demo::destroyForcibly, 150, TimeUnit.SECONDS);
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -79,6 +84,7 @@ class DemoProcessTest {
           .as("demo stopped within 30 s of SIGTERM")
           .isTrue();
     } finally {
+      watchdog.shutdownNow();
       demo.destroyForcibly();
     }
     assertThat(workDirectory.resolve("pki/ca.pem")).exists();

@@ -74,10 +74,11 @@ public final class ConfigLoader {
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
     EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
     OutboxSettings outbox = OutboxReader.read(root, identity.securityMode());
+    AttestationSettings attestation = AttestationReader.read(root);
     int beforePolicy = problems.size();
-    Optional<Policy> policy =
-        new PolicyReader(directory, problems, new Substitution(environment, directory))
-            .read(root, identity.securityMode());
+    PolicyReader policyReader =
+        new PolicyReader(directory, problems, new Substitution(environment, directory));
+    Optional<Policy> policy = policyReader.read(root, identity.securityMode());
     boolean policyUsable = problems.size() == beforePolicy;
     Optional<CommandSettings> commands = PolicyReader.commands(root, directory);
     root.rejectUnknownKeys();
@@ -115,8 +116,10 @@ public final class ConfigLoader {
         envelopes,
         outbox,
         routeFiles,
+        policyReader.files(),
         policy,
-        commands);
+        commands,
+        attestation);
   }
 
   /**

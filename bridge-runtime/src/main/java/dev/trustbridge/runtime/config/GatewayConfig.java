@@ -24,8 +24,10 @@ import java.util.Set;
  * @param envelopes how what leaves the gateway is signed
  * @param outbox how telemetry is kept until the broker acknowledges it
  * @param routeFiles the Camel YAML DSL route files, sorted by name
+ * @param policyFiles the policy files, in the order of {@code policies:}
  * @param policy the compiled policy files; empty when none are configured (development only)
  * @param commands who may sign commands; empty when the gateway accepts none
+ * @param attestation how the gateway measures itself and proves it
  */
 public record GatewayConfig(
     Path directory,
@@ -36,14 +38,18 @@ public record GatewayConfig(
     EnvelopeSettings envelopes,
     OutboxSettings outbox,
     List<Path> routeFiles,
+    List<Path> policyFiles,
     Optional<Policy> policy,
-    Optional<CommandSettings> commands) {
+    Optional<CommandSettings> commands,
+    AttestationSettings attestation) {
 
   public GatewayConfig {
     modbusDevices = List.copyOf(modbusDevices);
     opcuaDevices = List.copyOf(opcuaDevices);
     uplinks = List.copyOf(uplinks);
     routeFiles = List.copyOf(routeFiles);
+    policyFiles = List.copyOf(policyFiles);
+    Objects.requireNonNull(attestation, "attestation");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(commands, "commands");
   }

@@ -68,6 +68,7 @@ final class PolicyReader {
   private final Set<String> ruleIds = new HashSet<>();
   private final List<TelemetryRule> telemetry = new ArrayList<>();
   private final List<CommandRule> commands = new ArrayList<>();
+  private final List<Path> files = new ArrayList<>();
   private Optional<Boolean> telemetryDefault = Optional.empty();
 
   PolicyReader(Path directory, Problems problems, Substitution substitution) {
@@ -86,6 +87,7 @@ final class PolicyReader {
       return Optional.empty();
     }
     for (String name : new LinkedHashSet<>(files)) {
+      this.files.add(directory.resolve(name));
       Optional<Node> document = YamlFiles.parse(directory.resolve(name), name, problems);
       document.ifPresent(node -> readFile(YamlMapping.root(name, node, problems, substitution)));
     }
@@ -104,6 +106,11 @@ final class PolicyReader {
       }
       return Optional.empty();
     }
+  }
+
+  /** The policy files named in {@code policies:}, in order, once {@link #read} ran. */
+  List<Path> files() {
+    return List.copyOf(files);
   }
 
   private void readFile(YamlMapping file) {

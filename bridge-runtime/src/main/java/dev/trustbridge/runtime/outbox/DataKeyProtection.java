@@ -44,7 +44,7 @@ public final class DataKeyProtection {
       protection =
           !vault.isHardware()
               ? KeyProtection.SOFTWARE
-              : isTpm(vaultConfig) ? KeyProtection.TPM : KeyProtection.TOKEN;
+              : vaultConfig.isTpm() ? KeyProtection.TPM : KeyProtection.TOKEN;
     }
     return switch (protection) {
       case TPM -> KeySealer.tpm(settings.tcti(), stateDirectory.resolve("tpm-work"));
@@ -68,10 +68,5 @@ public final class DataKeyProtection {
       }
       case AUTO -> throw new IllegalStateException("resolved above");
     };
-  }
-
-  private static boolean isTpm(VaultConfig config) {
-    return config instanceof VaultConfig.Pkcs11 pkcs11
-        && pkcs11.token().modulePath().getFileName().toString().contains("tpm2");
   }
 }

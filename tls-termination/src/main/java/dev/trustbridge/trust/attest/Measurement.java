@@ -69,6 +69,11 @@ public record Measurement(String component, String sha256) {
     return new Measurement(component, HexFormat.of().formatHex(digest.digest()));
   }
 
+  /** The digest recorded for a component that is missing: SHA-256 of nothing. */
+  public static String absent() {
+    return HexFormat.of().formatHex(newDigest().digest());
+  }
+
   /**
    * What is extended into the PCR for this measurement: SHA-256 of {@code component}, a line feed
    * and the hex digest, so that the PCR binds names as well as contents.

@@ -11,6 +11,15 @@ public sealed interface VaultConfig {
   void clear();
 
   /**
+   * Whether the vault is a TPM: a PKCS#11 token served by tpm2-pkcs11, whose TPM then also seals
+   * data keys, holds PCRs and quotes.
+   */
+  default boolean isTpm() {
+    return this instanceof Pkcs11 pkcs11
+        && pkcs11.token().modulePath().getFileName().toString().contains("tpm2");
+  }
+
+  /**
    * A PKCS#11 token: a TPM through tpm2-pkcs11, an HSM, or SoftHSM2.
    *
    * @param token the token and its module

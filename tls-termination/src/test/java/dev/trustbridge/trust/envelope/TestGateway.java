@@ -12,9 +12,9 @@ import java.util.List;
  * A gateway identity in a software vault (a PKCS#12 file), enrolled by a {@link TestPki} with the
  * identity profile.
  */
-final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable {
 
-  static final String SUBJECT = "CN=gw-01,OU=plant-a";
+  public static final String SUBJECT = "CN=gw-01,OU=plant-a";
 
   private final Vault vault;
   private final Identity identity;
@@ -24,11 +24,12 @@ final class TestGateway implements AutoCloseable {
     this.identity = identity;
   }
 
-  static TestGateway enrolled(Path directory, TestPki pki) throws VaultException {
+  public static TestGateway enrolled(Path directory, TestPki pki) throws VaultException {
     return enrolled(directory, pki, SUBJECT);
   }
 
-  static TestGateway enrolled(Path directory, TestPki pki, String subject) throws VaultException {
+  public static TestGateway enrolled(Path directory, TestPki pki, String subject)
+      throws VaultException {
     Vault vault =
         Vaults.open(
             new VaultConfig.Software(
@@ -39,7 +40,7 @@ final class TestGateway implements AutoCloseable {
     return new TestGateway(vault, identity);
   }
 
-  Identity identity() {
+  public Identity identity() {
     return identity;
   }
 

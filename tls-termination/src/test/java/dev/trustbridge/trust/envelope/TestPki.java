@@ -29,7 +29,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A fleet CA for tests, and the certificates it issues in the profiles envelopes care about. */
-final class TestPki {
+public final class TestPki {
 
   static final String ROOT_NAME = "CN=TrustBridge Test Fleet CA,O=TrustBridge";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,7 +46,7 @@ final class TestPki {
   }
 
   /** A root CA with the usual name, valid ten years around {@code now}. */
-  static TestPki create(Instant now) {
+  public static TestPki create(Instant now) {
     return create(now, ROOT_NAME);
   }
 
@@ -70,7 +70,7 @@ final class TestPki {
     }
   }
 
-  X509Certificate root() {
+  public X509Certificate root() {
     return root;
   }
 
