@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -69,6 +70,7 @@ public final class Gateway implements AutoCloseable {
   private final PolicyEnforcer policy;
   private final Optional<GatewayCommands> commands;
   private volatile boolean quarantined;
+  private final AtomicBoolean started = new AtomicBoolean();
   private final GatewayAttestation attestation;
   private final ScheduledExecutorService monitor =
       Executors.newSingleThreadScheduledExecutor(
@@ -141,14 +143,12 @@ public final class Gateway implements AutoCloseable {
                     mqtt));
     commands.ifPresent(c -> main.configure().addRoutesBuilder(c.routes(config.uplinks())));
     main.configure().addRoutesBuilder(challengeRoutes());
+    // Main.run() tells its listeners once every route runs; start() does not, and calls it itself
     main.addMainListener(
         new MainListenerSupport() {
           @Override
           public void afterStart(BaseMainSupport started) {
-            publishAttestation(Optional.empty());
-            long interval = config.attestation().interval().toMillis();
-            monitor.scheduleWithFixedDelay(
-                Gateway.this::monitorIntegrity, interval, interval, TimeUnit.MILLISECONDS);
+            started();
           }
         });
     mqtt.setUplinks(
@@ -161,16 +161,21 @@ public final class Gateway implements AutoCloseable {
     main.bind("mqtt", mqtt);
     main.configure().health().withEnabled(true);
     main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
-    if (config.envelopes().chainMode() == ChainMode.PUBLISHED) {
-      main.addMainListener(
-          new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport started) {
-              publishChains();
-              signing.sessionKeys().onRotation(chain -> publishChains());
-            }
-          });
+  }
+
+  /** Once every route runs: publishes chains and evidence, and starts monitoring integrity. */
+  private void started() {
+    if (!started.compareAndSet(false, true)) {
+      return;
     }
+    if (config.envelopes().chainMode() == ChainMode.PUBLISHED) {
+      publishChains();
+      signing.sessionKeys().onRotation(chain -> publishChains());
+    }
+    publishAttestation(Optional.empty());
+    long interval = config.attestation().interval().toMillis();
+    monitor.scheduleWithFixedDelay(
+        this::monitorIntegrity, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -298,6 +303,7 @@ public final class Gateway implements AutoCloseable {
     Gateway gateway = open(config);
     try {
       gateway.main.start();
+      gateway.started();
     } catch (Exception e) {
       gateway.close();
       throw e;

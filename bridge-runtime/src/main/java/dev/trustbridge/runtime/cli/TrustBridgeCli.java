@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       OutboxCommand.class,
       OpcUaCommand.class,
-      CmdCommand.class
+      CmdCommand.class,
+      AttestCommand.class
     })
 public final class TrustBridgeCli {
 

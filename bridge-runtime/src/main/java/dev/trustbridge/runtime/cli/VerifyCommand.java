@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     description = "Verify signed envelopes from a broker (or, with 'verify file', from a file).",
-    subcommands = {VerifyCommand.FromFile.class})
+    subcommands = {VerifyCommand.FromFile.class, VerifyAttestationCommand.class})
 final class VerifyCommand implements Callable<Integer> {
 
   private static final String CERTS_FILTER = "tb/v1/+/+/$certs";
@@ -155,7 +155,7 @@ final class VerifyCommand implements Callable<Integer> {
     return summary.failed() > 0 ? TrustBridgeCli.EXIT_FAILURE : 0;
   }
 
-  private UplinkSettings uplink() throws IOException, GeneralSecurityException {
+  UplinkSettings uplink() throws IOException, GeneralSecurityException {
     UplinkSettings.Builder builder =
         UplinkSettings.builder("broker", broker)
             .clientId("trustbridge-verify-" + UUID.randomUUID().toString().substring(0, 8))

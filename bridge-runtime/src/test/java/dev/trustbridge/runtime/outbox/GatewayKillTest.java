@@ -1,9 +1,10 @@
 package dev.trustbridge.runtime.outbox;
 
-import static dev.trustbridge.runtime.outbox.OutboxRig.DEVICES;
+import static dev.trustbridge.runtime.GatewayRig.DEVICES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trustbridge.runtime.GatewayRig;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmbeddedBrokerExtension.class)
 class GatewayKillTest {
 
-  @RegisterExtension static final ModbusSimulatorExtension PLANT = OutboxRig.plant();
+  @RegisterExtension static final ModbusSimulatorExtension PLANT = GatewayRig.plant();
 
   private static final int KILLS = 4;
 
@@ -46,8 +47,8 @@ class GatewayKillTest {
   void gatewayKilledRepeatedly_noSequenceNumberIsMissing() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    OutboxRig.writeConfig(config, pki, "");
-    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+    GatewayRig.writeConfig(config, pki, "");
+    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, GatewayRig.TELEMETRY)) {
       for (int run = 0; run <= KILLS; run++) {
         long before = DEVICES.stream().mapToLong(recorder::newest).sum();
         Process gateway = start(run);
@@ -70,8 +71,8 @@ class GatewayKillTest {
         }
       }
 
-      Map<String, Long> signed = OutboxRig.positions(config);
-      Map<String, TreeSet<Long>> waiting = OutboxRig.waiting(config);
+      Map<String, Long> signed = GatewayRig.positions(config);
+      Map<String, TreeSet<Long>> waiting = GatewayRig.waiting(config);
       for (String device : DEVICES) {
         Set<Long> missing = recorder.missing(device, signed.get(device));
         missing.removeAll(waiting.getOrDefault(device, new TreeSet<>()));
@@ -96,7 +97,7 @@ class GatewayKillTest {
                 config.toString())
             .redirectErrorStream(true)
             .redirectOutput(config.resolve("gateway-" + run + ".log").toFile());
-    builder.environment().putAll(OutboxRig.environment(PLANT, pki, broker.tlsServerUri()));
+    builder.environment().putAll(GatewayRig.environment(PLANT, pki, broker.tlsServerUri()));
     return builder.start();
   }
 }

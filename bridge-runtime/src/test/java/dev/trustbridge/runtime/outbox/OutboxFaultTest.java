@@ -1,10 +1,11 @@
 package dev.trustbridge.runtime.outbox;
 
-import static dev.trustbridge.runtime.outbox.OutboxRig.DEVICES;
+import static dev.trustbridge.runtime.GatewayRig.DEVICES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trustbridge.runtime.Gateway;
+import dev.trustbridge.runtime.GatewayRig;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
@@ -38,7 +39,7 @@ import picocli.CommandLine;
 @ExtendWith(EmbeddedBrokerExtension.class)
 class OutboxFaultTest {
 
-  @RegisterExtension static final ModbusSimulatorExtension PLANT = OutboxRig.plant();
+  @RegisterExtension static final ModbusSimulatorExtension PLANT = GatewayRig.plant();
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -62,8 +63,8 @@ class OutboxFaultTest {
 
   @Test
   void brokerStoppedWhileDevicesProduce_everySequenceNumberArrivesInOrder() throws Exception {
-    OutboxRig.writeConfig(config, pki, "");
-    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+    GatewayRig.writeConfig(config, pki, "");
+    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, GatewayRig.TELEMETRY)) {
       gateway = start(broker.tlsServerUri());
       await()
           .atMost(PATIENCE)
@@ -73,7 +74,7 @@ class OutboxFaultTest {
       Thread.sleep(2_000);
       OutboxStatus duringOutage = status();
       broker.start();
-      Map<String, Long> signed = OutboxRig.positions(config);
+      Map<String, Long> signed = GatewayRig.positions(config);
       await()
           .atMost(PATIENCE)
           .until(
@@ -93,14 +94,14 @@ class OutboxFaultTest {
 
   @Test
   void byteFlippedInStoredRecord_recordIsQuarantined_othersDelivered() throws Exception {
-    OutboxRig.writeConfig(config, pki, "");
-    gateway = start(OutboxRig.unreachableBroker());
+    GatewayRig.writeConfig(config, pki, "");
+    gateway = start(GatewayRig.unreachableBroker());
     await().atMost(PATIENCE).until(() -> status().depth() >= 30);
     gateway.close();
     gateway = null;
 
     Tampered tampered = flipByteInRecord(15);
-    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, GatewayRig.TELEMETRY)) {
       gateway = start(broker.tlsServerUri());
       await().atMost(PATIENCE).until(() -> recorder.newest(tampered.device()) > tampered.seq() + 3);
 
@@ -108,7 +109,7 @@ class OutboxFaultTest {
       assertThat(recorder.stream(tampered.device())).doesNotContainKey(tampered.seq());
       assertThat(recorder.missing(tampered.device(), tampered.seq() + 3))
           .containsExactly(tampered.seq());
-      try (Connection store = OutboxRig.store(config);
+      try (Connection store = GatewayRig.store(config);
           Statement statement = store.createStatement();
           ResultSet quarantined =
               statement.executeQuery("SELECT device, seq, reason FROM quarantine")) {
@@ -122,8 +123,8 @@ class OutboxFaultTest {
 
   @Test
   void smallOutboxDroppingOldest_dropsAreCountedAndAnnouncedInTheStreams() throws Exception {
-    OutboxRig.writeConfig(config, pki, "outbox:\n  maxBytes: 32KiB\n  whenFull: dropOldest\n");
-    gateway = start(OutboxRig.unreachableBroker());
+    GatewayRig.writeConfig(config, pki, "outbox:\n  maxBytes: 32KiB\n  whenFull: dropOldest\n");
+    gateway = start(GatewayRig.unreachableBroker());
     await().atMost(PATIENCE).until(() -> status().droppedTotal() >= 30);
     OutboxStatus full = status();
     gateway.close();
@@ -139,8 +140,8 @@ class OutboxFaultTest {
                 + " +0$");
     // each of the three producers may add one envelope and one drop notice beyond the bound
     assertThat(full.bytes()).isLessThanOrEqualTo(32 * 1024 + 16 * 1024);
-    Map<String, Long> signed = OutboxRig.positions(config);
-    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+    Map<String, Long> signed = GatewayRig.positions(config);
+    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, GatewayRig.TELEMETRY)) {
       gateway = start(broker.tlsServerUri());
       await()
           .atMost(PATIENCE)
@@ -168,20 +169,22 @@ class OutboxFaultTest {
 
   @Test
   void smallOutboxBlocking_producersWaitAndNothingIsDropped() throws Exception {
-    OutboxRig.writeConfig(config, pki, "outbox:\n  maxBytes: 16KiB\n  whenFull: block\n");
-    gateway = start(OutboxRig.unreachableBroker());
+    GatewayRig.writeConfig(config, pki, "outbox:\n  maxBytes: 16KiB\n  whenFull: block\n");
+    gateway = start(GatewayRig.unreachableBroker());
     await().atMost(PATIENCE).until(() -> status().bytes() >= 16 * 1024);
-    Map<String, Long> whenFull = OutboxRig.positions(config);
+    Map<String, Long> whenFull = GatewayRig.positions(config);
     long depthWhenFull = status().depth();
     Thread.sleep(1_500);
 
-    assertThat(OutboxRig.positions(config)).as("no envelope signed while full").isEqualTo(whenFull);
+    assertThat(GatewayRig.positions(config))
+        .as("no envelope signed while full")
+        .isEqualTo(whenFull);
     assertThat(status().depth()).isEqualTo(depthWhenFull);
     assertThat(status().droppedTotal()).isZero();
     gateway.close();
     gateway = null;
 
-    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+    try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, GatewayRig.TELEMETRY)) {
       gateway = start(broker.tlsServerUri());
       await()
           .atMost(PATIENCE)
@@ -203,8 +206,9 @@ class OutboxFaultTest {
       throws Exception {
     Path state = Files.createDirectories(config.resolve("state"));
     try (SmallFilesystem disk = SmallFilesystem.mount(state, "4m")) {
-      OutboxRig.writeConfig(config, pki, "");
-      try (TelemetryRecorder recorder = TelemetryRecorder.start(broker, pki, OutboxRig.TELEMETRY)) {
+      GatewayRig.writeConfig(config, pki, "");
+      try (TelemetryRecorder recorder =
+          TelemetryRecorder.start(broker, pki, GatewayRig.TELEMETRY)) {
         gateway = start(broker.tlsServerUri());
         await()
             .atMost(PATIENCE)
@@ -212,13 +216,13 @@ class OutboxFaultTest {
 
         broker.stop();
         await().atMost(PATIENCE).until(() -> gateway.outboxStore().isWriteFailing());
-        Map<String, Long> whenFull = OutboxRig.positions(config);
+        Map<String, Long> whenFull = GatewayRig.positions(config);
         Thread.sleep(1_500);
-        assertThat(OutboxRig.positions(config))
+        assertThat(GatewayRig.positions(config))
             .as("nothing committed on a full disk")
             .isEqualTo(whenFull);
         assertThat(gateway.outboxStore().isWriteFailing()).isTrue();
-        try (Connection store = OutboxRig.store(config);
+        try (Connection store = GatewayRig.store(config);
             Statement statement = store.createStatement();
             ResultSet check = statement.executeQuery("PRAGMA quick_check")) {
           assertThat(check.next()).isTrue();
@@ -257,7 +261,7 @@ class OutboxFaultTest {
 
   private Gateway start(String brokerUri) throws Exception {
     return Gateway.start(
-        new ConfigLoader(OutboxRig.environment(PLANT, pki, brokerUri)).load(config));
+        new ConfigLoader(GatewayRig.environment(PLANT, pki, brokerUri)).load(config));
   }
 
   private OutboxStatus status() throws Exception {
@@ -274,7 +278,7 @@ class OutboxFaultTest {
     String device;
     long seq;
     byte[] ciphertext;
-    try (Connection store = OutboxRig.store(config);
+    try (Connection store = GatewayRig.store(config);
         PreparedStatement statement =
             store.prepareStatement(
                 "SELECT device, seq, ciphertext FROM records ORDER BY id LIMIT 1 OFFSET ?")) {

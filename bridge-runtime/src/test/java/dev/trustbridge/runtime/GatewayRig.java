@@ -1,6 +1,7 @@
-package dev.trustbridge.runtime.outbox;
+package dev.trustbridge.runtime;
 
 import dev.trustbridge.runtime.config.ConfigLoader;
+import dev.trustbridge.runtime.outbox.OutboxStore;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.pki.DevelopmentPki;
@@ -21,17 +22,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The configuration of a gateway whose three simulated devices produce an envelope each every 100
- * ms into the outbox of one uplink, and read access to its outbox store as an operator would have.
+ * The configuration of a test gateway whose three simulated devices produce an envelope each every
+ * 100 ms into the outbox of one uplink, and read access to its outbox store as an operator would
+ * have.
  */
-final class OutboxRig {
+public final class GatewayRig {
 
-  static final List<String> DEVICES = List.of("press-1", "press-2", "press-3");
-  static final String SITE = "ob-site";
-  static final String GATEWAY = "ob-gw";
-  static final String TELEMETRY = "tb/v1/" + SITE + "/" + GATEWAY + "/+/telemetry";
+  public static final List<String> DEVICES = List.of("press-1", "press-2", "press-3");
+  public static final String SITE = "ob-site";
+  public static final String GATEWAY = "ob-gw";
+  public static final String TELEMETRY = "tb/v1/" + SITE + "/" + GATEWAY + "/+/telemetry";
 
-  static ModbusSimulatorExtension plant() {
+  public static ModbusSimulatorExtension plant() {
     return ModbusSimulatorExtension.fromYaml(
         """
         tick: 100ms
@@ -48,10 +50,10 @@ final class OutboxRig {
         """);
   }
 
-  private OutboxRig() {}
+  private GatewayRig() {}
 
   /** Writes trustbridge.yaml and one route per device into {@code directory}. */
-  static void writeConfig(Path directory, DevelopmentPki pki, String outboxSection)
+  public static void writeConfig(Path directory, DevelopmentPki pki, String outboxSection)
       throws IOException {
     IssuedCertificate identity = pki.gatewayIdentity(GATEWAY, SITE);
     StringBuilder yaml =
@@ -107,7 +109,7 @@ final class OutboxRig {
   }
 
   /** The variables the configuration refers to, with the uplink at {@code brokerUri}. */
-  static Map<String, String> environment(
+  public static Map<String, String> environment(
       ModbusSimulatorExtension plant, DevelopmentPki pki, String brokerUri) {
     Map<String, String> environment = new HashMap<>();
     for (String device : DEVICES) {
@@ -119,7 +121,7 @@ final class OutboxRig {
   }
 
   /** A TLS address where no broker listens. */
-  static String unreachableBroker() throws IOException {
+  public static String unreachableBroker() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return "ssl://" + EmbeddedBroker.HOST + ":" + socket.getLocalPort();
     }
@@ -130,18 +132,18 @@ final class OutboxRig {
   }
 
   /** The store of the gateway configured in {@code directory}, read-only. */
-  static Connection store(Path directory) throws SQLException {
+  public static Connection store(Path directory) throws SQLException {
     return DriverManager.getConnection(
         "jdbc:sqlite:" + directory.resolve("state").resolve(OutboxStore.FILE_NAME));
   }
 
   /** The newest sequence number signed and stored per device. */
-  static Map<String, Long> positions(Path directory) throws SQLException {
+  public static Map<String, Long> positions(Path directory) throws SQLException {
     return longsByDevice(directory, "SELECT device, seq FROM streams");
   }
 
   /** The sequence numbers still waiting in the outbox, per device. */
-  static Map<String, TreeSet<Long>> waiting(Path directory) throws SQLException {
+  public static Map<String, TreeSet<Long>> waiting(Path directory) throws SQLException {
     Map<String, TreeSet<Long>> waiting = new TreeMap<>();
     try (Connection store = store(directory);
         Statement statement = store.createStatement();
