@@ -53,13 +53,17 @@ class DemoProcessTest {
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
-      while ((devicesSeen.size() < 4 || commands.size() < 2) && (line = out.readLine()) != null) {
+      List<String> attestations = new ArrayList<>();
+      while ((devicesSeen.size() < 4 || commands.size() < 2 || attestations.isEmpty())
+          && (line = out.readLine()) != null) {
         // time, device, tag, value, unit, quality, "verified #<seq>": only verified envelopes count
         if (VERIFIED_GOOD.matcher(line).find()) {
           devicesSeen.add(line.trim().split("\\s+")[1]);
           tagsSeen.add(line.trim().split("\\s+")[2]);
         } else if (line.startsWith("command ")) {
           commands.add(line);
+        } else if (line.startsWith("attestation ")) {
+          attestations.add(line);
         }
       }
       Duration untilValues = Duration.ofNanos(System.nanoTime() - started);
@@ -78,6 +82,9 @@ class DemoProcessTest {
                       && c.endsWith(": done ok (function 16 wrote 2 registers at 0)"))
           .anyMatch(
               c -> c.startsWith("command pump-1/run ") && c.contains(": refused role-not-granted"));
+
+      assertThat(attestations.get(0))
+          .startsWith("attestation TRUSTED level=software gateway=demo-plant/demo-gw");
 
       demo.destroy();
       assertThat(demo.waitFor(30, TimeUnit.SECONDS))

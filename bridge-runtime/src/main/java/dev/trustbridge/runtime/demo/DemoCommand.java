@@ -3,6 +3,7 @@ package dev.trustbridge.runtime.demo;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.opcua.OpcUaApplicationIdentity;
 import dev.trustbridge.runtime.Gateway;
+import dev.trustbridge.runtime.attest.GatewayMeasurements;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigException;
 import dev.trustbridge.runtime.config.ConfigLoader;
@@ -14,6 +15,9 @@ import dev.trustbridge.sim.opcua.OpcUaScenario;
 import dev.trustbridge.sim.opcua.OpcUaSimulator;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
+import dev.trustbridge.trust.attest.AttestationVerifier;
+import dev.trustbridge.trust.attest.GoldenSet;
+import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import dev.trustbridge.trust.vault.VaultException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -151,7 +156,13 @@ public final class DemoCommand implements Callable<Integer> {
                   pki.caCertificate(),
                   out,
                   System.console() != null,
-                  banner(plant, line, broker, configDirectory, vaultType)));
+                  banner(plant, line, broker, configDirectory, vaultType),
+                  // the demo plays the release pipeline too: what it starts with is golden
+                  new AttestationVerifier(
+                      EnvelopeVerifier.create(List.of(pki.caCertificate())),
+                      GoldenSet.of(new GatewayMeasurements().measure(config)),
+                      Duration.ofMinutes(15),
+                      Clock.systemUTC())));
       started(Gateway.start(config));
       // the line trusts the gateway's OPC UA application certificate, as its operator would; the
       // gateway's session is refused until then and comes up at its next attempt

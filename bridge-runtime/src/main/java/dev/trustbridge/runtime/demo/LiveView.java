@@ -5,6 +5,7 @@ import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.MqttConstants;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.policy.command.CommandFormat;
+import dev.trustbridge.trust.attest.AttestationVerifier;
 import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
@@ -18,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +39,7 @@ final class LiveView implements AutoCloseable {
 
   private static final String TELEMETRY_FILTER = "tb/v1/+/+/+/telemetry";
   private static final String RESULT_FILTER = "tb/v1/+/+/+/cmd/result";
+  private static final String ATTESTATION_FILTER = "tb/v1/+/+/$attestation";
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final String ROW = "%-10s %-16s %-20s %14s %-5s %-4s %s%n";
@@ -48,16 +51,23 @@ final class LiveView implements AutoCloseable {
   private final CamelContext camel = new DefaultCamelContext();
   private final ScheduledExecutorService screen = Executors.newSingleThreadScheduledExecutor();
   private final EnvelopeVerifier verifier;
+  private final AttestationVerifier attestation;
   private MqttComponent mqtt;
   private String uplinkId;
   private long samples;
   private long rejected;
 
-  private LiveView(PrintStream out, boolean redraw, String banner, EnvelopeVerifier verifier) {
+  private LiveView(
+      PrintStream out,
+      boolean redraw,
+      String banner,
+      EnvelopeVerifier verifier,
+      AttestationVerifier attestation) {
     this.out = out;
     this.redraw = redraw;
     this.banner = banner;
     this.verifier = verifier;
+    this.attestation = attestation;
   }
 
   /**
@@ -66,15 +76,18 @@ final class LiveView implements AutoCloseable {
    * @param trustRoot the CA that gateway identities must chain to
    * @param redraw whether to redraw a table (on a terminal) rather than write lines
    * @param banner what the demo runs, shown above the values
+   * @param attestation checks the gateway's attestation evidence against the demo's golden set
    */
   static LiveView start(
       UplinkSettings uplink,
       X509Certificate trustRoot,
       PrintStream out,
       boolean redraw,
-      String banner)
+      String banner,
+      AttestationVerifier attestation)
       throws Exception {
-    LiveView view = new LiveView(out, redraw, banner, EnvelopeVerifier.create(List.of(trustRoot)));
+    LiveView view =
+        new LiveView(out, redraw, banner, EnvelopeVerifier.create(List.of(trustRoot)), attestation);
     MqttComponent mqtt = new MqttComponent();
     view.mqtt = mqtt;
     view.uplinkId = uplink.id();
@@ -93,6 +106,9 @@ final class LiveView implements AutoCloseable {
                         view.accept(
                             exchange.getMessage().getHeader(MqttConstants.TOPIC, String.class),
                             exchange.getMessage().getBody(byte[].class)));
+            from("mqtt:" + uplink.id() + "?topic=RAW(" + ATTESTATION_FILTER + ")")
+                .routeId("demo-attestation")
+                .process(exchange -> view.attested(exchange.getMessage().getBody(byte[].class)));
             from("mqtt:" + uplink.id() + "?topic=" + RESULT_FILTER)
                 .routeId("demo-command-results")
                 .process(exchange -> view.result(exchange.getMessage().getBody(byte[].class)));
@@ -155,6 +171,16 @@ final class LiveView implements AutoCloseable {
   /** Publishes a signed command as an operator's console would. */
   void send(String topic, byte[] command) {
     mqtt.publish(uplinkId, topic, command, false, SEND_TIMEOUT).join();
+  }
+
+  private void attested(byte[] evidence) {
+    String row = "attestation " + attestation.verify(evidence, Optional.empty()).summary() + "\n";
+    synchronized (this) {
+      rows.put("~attestation", row);
+    }
+    if (!redraw) {
+      out.print(row);
+    }
   }
 
   private void result(byte[] message) {
