@@ -16,6 +16,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.trustbridge.policy.signer.SignerTrust;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -61,10 +62,6 @@ public final class CommandFormat {
   /** Where the gateway publishes each command's result. */
   public static final String RESULT_TOPIC = "tb/v1/{site}/{gateway}/{device}/cmd/result";
 
-  /** The algorithms a command may be signed with. */
-  public static final Set<JWSAlgorithm> ALGORITHMS =
-      Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.PS256, JWSAlgorithm.RS256);
-
   static final int MAX_BYTES = 64 * 1024;
 
   private static final Set<String> MEMBERS =
@@ -87,7 +84,7 @@ public final class CommandFormat {
   public static byte[] sign(
       Command command, JWSSigner signer, JWSAlgorithm algorithm, List<X509Certificate> chain)
       throws JOSEException {
-    if (!ALGORITHMS.contains(algorithm)) {
+    if (!SignerTrust.ALGORITHMS.contains(algorithm)) {
       throw new IllegalArgumentException("commands are not signed with " + algorithm);
     }
     List<Base64> x5c = new ArrayList<>();

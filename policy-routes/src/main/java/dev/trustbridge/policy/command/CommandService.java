@@ -4,12 +4,12 @@ import dev.trustbridge.adapters.DeviceWriteException;
 import dev.trustbridge.adapters.DeviceWriter;
 import dev.trustbridge.adapters.DeviceWriter.TagAccess;
 import dev.trustbridge.policy.command.CommandOutcome.Status;
-import dev.trustbridge.policy.command.internal.OperatorTrust;
-import dev.trustbridge.policy.command.internal.Refusal;
 import dev.trustbridge.policy.command.internal.ReplayCache;
 import dev.trustbridge.policy.rules.CommandRequest;
 import dev.trustbridge.policy.rules.Decision;
 import dev.trustbridge.policy.rules.PolicyEnforcer;
+import dev.trustbridge.policy.signer.Refusal;
+import dev.trustbridge.policy.signer.SignerTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ public final class CommandService implements AutoCloseable {
   private final String site;
   private final String gateway;
   private final Duration maxValidity;
-  private final OperatorTrust trust;
+  private final SignerTrust trust;
   private final ReplayCache replays;
   private final PolicyEnforcer policy;
   private final List<DeviceWriter> writers;
@@ -55,7 +55,7 @@ public final class CommandService implements AutoCloseable {
     this.site = site;
     this.gateway = gateway;
     this.maxValidity = settings.maxValidity();
-    this.trust = new OperatorTrust(settings.operatorCas());
+    this.trust = new SignerTrust(settings.operatorCas(), CommandFormat.TYPE);
     this.replays = replays;
     this.policy = policy;
     this.writers = List.copyOf(writers);
@@ -110,7 +110,7 @@ public final class CommandService implements AutoCloseable {
         throw new Refusal(
             "malformed", "the message has more than " + CommandFormat.MAX_BYTES + " bytes");
       }
-      OperatorTrust.Verified verified = trust.verify(message, now);
+      SignerTrust.Verified verified = trust.verify(message, now);
       signer = Optional.of(verified.signer());
       Command command;
       try {
@@ -146,7 +146,7 @@ public final class CommandService implements AutoCloseable {
   }
 
   private CommandOutcome authorized(
-      String topicDevice, Command command, OperatorTrust.Verified verified, Instant now)
+      String topicDevice, Command command, SignerTrust.Verified verified, Instant now)
       throws Refusal {
     if (!command.site().equals(site) || !command.gateway().equals(gateway)) {
       throw new Refusal(
@@ -255,7 +255,7 @@ public final class CommandService implements AutoCloseable {
 
   private static CommandOutcome outcome(
       Command command,
-      OperatorTrust.Verified verified,
+      SignerTrust.Verified verified,
       Status status,
       String reason,
       String detail,

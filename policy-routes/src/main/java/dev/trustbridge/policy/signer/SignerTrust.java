@@ -1,4 +1,4 @@
-package dev.trustbridge.policy.command.internal;
+package dev.trustbridge.policy.signer;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -8,7 +8,6 @@ import com.nimbusds.jose.JWSObjectJSON;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.trustbridge.policy.command.CommandFormat;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -38,14 +37,19 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
- * Checks that a command message is a JWS signed by a key whose certificate chains to an operator
- * CA, and reads the roles that certificate grants: every {@code role} attribute (X.520, OID
- * 2.5.4.72) of its subject.
+ * Checks that a message is a JWS of one {@code typ} signed by a key whose certificate chains to one
+ * of the given CAs (the operator CA for commands, the configuration publishers' CA for
+ * configuration bundles), and reads the roles that certificate grants: every {@code role} attribute
+ * (X.520, OID 2.5.4.72) of its subject.
  */
-public final class OperatorTrust {
+public final class SignerTrust {
 
   /** The X.520 role attribute. */
   public static final ASN1ObjectIdentifier ROLE = new ASN1ObjectIdentifier("2.5.4.72");
+
+  /** The signature algorithms accepted: ECDSA P-256/P-384 and RSA (PSS or PKCS#1 v1.5). */
+  public static final Set<JWSAlgorithm> ALGORITHMS =
+      Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.PS256, JWSAlgorithm.RS256);
 
   private static final int DIGITAL_SIGNATURE = 0;
 
@@ -60,11 +64,17 @@ public final class OperatorTrust {
 
   private final Set<TrustAnchor> anchors;
   private final Set<X509Certificate> roots;
+  private final String type;
 
-  public OperatorTrust(Collection<X509Certificate> operatorCas) {
+  /**
+   * @param operatorCas the CAs whose certificates may sign
+   * @param type the {@code typ} the messages must have
+   */
+  public SignerTrust(Collection<X509Certificate> operatorCas, String type) {
     if (operatorCas.isEmpty()) {
-      throw new IllegalArgumentException("commands need at least one operator CA");
+      throw new IllegalArgumentException("signed messages need at least one CA to chain to");
     }
+    this.type = type;
     Set<TrustAnchor> set = new HashSet<>();
     for (X509Certificate root : operatorCas) {
       set.add(new TrustAnchor(root, null));
@@ -97,17 +107,17 @@ public final class OperatorTrust {
     }
     if (jws.getSignatures().size() != 1) {
       throw new Refusal(
-          "malformed", "a command carries one signature, not " + jws.getSignatures().size());
+          "malformed", "a " + type + " carries one signature, not " + jws.getSignatures().size());
     }
     JWSObjectJSON.Signature signature = jws.getSignatures().get(0);
     JWSHeader header = signature.getHeader();
-    if (!CommandFormat.ALGORITHMS.contains(header.getAlgorithm())) {
+    if (!ALGORITHMS.contains(header.getAlgorithm())) {
       throw new Refusal(
           JWSAlgorithm.NONE.equals(header.getAlgorithm()) ? "unsigned" : "malformed",
-          "algorithm " + header.getAlgorithm() + " is not accepted for commands");
+          "algorithm " + header.getAlgorithm() + " is not accepted for " + type);
     }
-    if (!new JOSEObjectType(CommandFormat.TYPE).equals(header.getType())) {
-      throw new Refusal("malformed", "typ is " + header.getType() + ", not a command");
+    if (!new JOSEObjectType(type).equals(header.getType())) {
+      throw new Refusal("malformed", "typ is " + header.getType() + ", not " + type);
     }
     List<Base64> x5c = header.getX509CertChain();
     if (x5c == null || x5c.isEmpty()) {

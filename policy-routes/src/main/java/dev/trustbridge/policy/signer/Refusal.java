@@ -1,4 +1,4 @@
-package dev.trustbridge.policy.command.internal;
+package dev.trustbridge.policy.signer;
 
 /** A command is refused: the reason code and what exactly. */
 public final class Refusal extends Exception {
