@@ -329,6 +329,11 @@ public final class Gateway implements AutoCloseable {
   private static Gateway open(GatewayConfig config)
       throws VaultException, EnvelopeException, OutboxException, IOException {
     logStart(config);
+    if (config.configVersion().isPresent()) {
+      ConfigVersions.accept(
+          config.envelopes().stateDirectory(), config.configVersion().getAsLong());
+      LOG.info("signed configuration accepted version={}", config.configVersion().getAsLong());
+    }
     Vault vault = Vaults.open(config.identity().key().vault());
     config.identity().key().vault().clear();
     OutboxStore outboxStore = null;

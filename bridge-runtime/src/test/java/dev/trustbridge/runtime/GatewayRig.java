@@ -120,6 +120,11 @@ public final class GatewayRig {
     return environment;
   }
 
+  /** Accepts a configuration bundle version as a starting gateway does (rollback protection). */
+  public static void acceptConfigVersion(Path stateDirectory, long version) throws IOException {
+    ConfigVersions.accept(stateDirectory, version);
+  }
+
   /** A TLS address where no broker listens. */
   public static String unreachableBroker() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {

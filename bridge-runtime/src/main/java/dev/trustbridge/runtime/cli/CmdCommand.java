@@ -1,15 +1,6 @@
 package dev.trustbridge.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.impl.ECDSA;
-import com.nimbusds.jose.jca.JCAContext;
-import com.nimbusds.jose.util.Base64URL;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.policy.command.Command;
@@ -18,36 +9,17 @@ import dev.trustbridge.runtime.config.ConfigException;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.trust.vault.Identity;
-import dev.trustbridge.trust.vault.Pkcs11Uri;
 import dev.trustbridge.trust.vault.Vault;
-import dev.trustbridge.trust.vault.VaultConfig;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.Vaults;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -58,11 +30,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.operator.ContentSigner;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -81,8 +49,6 @@ final class CmdCommand {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   /** ecdsa-with-SHA256: what a token's identity key signs with. */
-  private static final String ECDSA_SHA256 = "1.2.840.10045.4.3.2";
-
   @picocli.CommandLine.Command(
       name = "sign",
       description =
@@ -90,28 +56,7 @@ final class CmdCommand {
   static final class Sign implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(
-        names = "--key",
-        required = true,
-        paramLabel = "KEY",
-        description =
-            "Signing key: a PEM private key, a PKCS#12 file (.p12/.pfx), or a pkcs11: URI of a"
-                + " token key.")
-    String key;
-
-    @Option(
-        names = "--cert",
-        paramLabel = "PEM",
-        description =
-            "The signer's certificate chain, signer first (default: the chain stored with the"
-                + " key in a PKCS#12 file or token).")
-    Path cert;
-
-    @Option(
-        names = "--key-password-file",
-        paramLabel = "FILE",
-        description = "File holding the PKCS#12 password, or the token PIN for a pkcs11: key.")
-    Path keyPasswordFile;
+    @Mixin SigningKeyOptions signingKey;
 
     @Option(names = "--site", required = true, description = "The gateway's site.")
     String site;
@@ -160,12 +105,9 @@ final class CmdCommand {
               value(value),
               now,
               now.plus(duration(validFor)));
-      byte[] signed;
-      if (key.startsWith("pkcs11:")) {
-        signed = signWithToken(command);
-      } else {
-        signed = signWithFile(command);
-      }
+      byte[] signed =
+          signingKey.sign(
+              (signer, algorithm, chain) -> CommandFormat.sign(command, signer, algorithm, chain));
       if (out == null) {
         PrintWriter writer = spec.commandLine().getOut();
         writer.println(new String(signed, StandardCharsets.UTF_8));
@@ -177,115 +119,6 @@ final class CmdCommand {
             .println("signed command " + command.id() + " written to " + out);
       }
       return 0;
-    }
-
-    private byte[] signWithFile(Command command) throws Exception {
-      Path file = Path.of(key);
-      PrivateKey privateKey;
-      List<X509Certificate> chain = new ArrayList<>();
-      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      if (name.endsWith(".p12") || name.endsWith(".pfx")) {
-        char[] password = secret();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-          store.load(in, password);
-        }
-        String alias =
-            Collections.list(store.aliases()).stream()
-                .filter(a -> isKey(store, a))
-                .findFirst()
-                .orElseThrow(() -> new IOException(file + " holds no private key"));
-        privateKey = (PrivateKey) store.getKey(alias, password);
-        Arrays.fill(password, '\0');
-        for (Certificate certificate : store.getCertificateChain(alias)) {
-          chain.add((X509Certificate) certificate);
-        }
-      } else {
-        privateKey = readPemKey(file);
-      }
-      if (cert != null) {
-        chain = KeysCommand.readChain(cert);
-      }
-      if (chain.isEmpty()) {
-        throw new IOException("--cert is required with a PEM key: the command carries the chain");
-      }
-      if (privateKey instanceof ECPrivateKey ec) {
-        JWSAlgorithm algorithm =
-            ec.getParams().getCurve().getField().getFieldSize() > 256
-                ? JWSAlgorithm.ES384
-                : JWSAlgorithm.ES256;
-        return CommandFormat.sign(command, new ECDSASigner(ec), algorithm, chain);
-      }
-      if (privateKey instanceof RSAPrivateKey rsa) {
-        return CommandFormat.sign(command, new RSASSASigner(rsa), JWSAlgorithm.PS256, chain);
-      }
-      throw new IOException("keys of type " + privateKey.getAlgorithm() + " cannot sign commands");
-    }
-
-    private static boolean isKey(KeyStore store, String alias) {
-      try {
-        return store.isKeyEntry(alias);
-      } catch (GeneralSecurityException e) {
-        return false;
-      }
-    }
-
-    private byte[] signWithToken(Command command) throws Exception {
-      Pkcs11Uri uri = Pkcs11Uri.parse(key);
-      String alias =
-          uri.object()
-              .orElseThrow(() -> new IOException("the pkcs11: URI must name the key: object=…"));
-      VaultConfig.Pkcs11 config = new VaultConfig.Pkcs11(uri, secret());
-      try (Vault vault = Vaults.open(config)) {
-        Identity identity = vault.identity(alias);
-        ContentSigner signer = identity.contentSigner();
-        if (!signer.getAlgorithmIdentifier().getAlgorithm().getId().equals(ECDSA_SHA256)) {
-          throw new IOException(
-              "token key " + identity.keyUri() + " does not sign with ECDSA P-256 (ES256)");
-        }
-        List<X509Certificate> chain =
-            cert == null ? identity.certificateChain() : KeysCommand.readChain(cert);
-        return CommandFormat.sign(command, new TokenSigner(signer), JWSAlgorithm.ES256, chain);
-      } finally {
-        config.clear();
-      }
-    }
-
-    private char[] secret() throws IOException {
-      if (keyPasswordFile == null) {
-        throw new IOException("--key-password-file is required for a PKCS#12 file or a token");
-      }
-      return Files.readString(keyPasswordFile).strip().toCharArray();
-    }
-  }
-
-  /** Signs JWS signing input inside a token, turning its DER ECDSA signature into JOSE form. */
-  private static final class TokenSigner implements JWSSigner {
-    private final ContentSigner signer;
-    private final JCAContext context = new JCAContext();
-
-    TokenSigner(ContentSigner signer) {
-      this.signer = signer;
-    }
-
-    @Override
-    public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-      try (OutputStream stream = signer.getOutputStream()) {
-        stream.write(signingInput);
-      } catch (IOException e) {
-        throw new JOSEException("the token cannot sign: " + e.getMessage(), e);
-      }
-      return Base64URL.encode(ECDSA.transcodeSignatureToConcat(signer.getSignature(), 64));
-    }
-
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-      return Set.of(JWSAlgorithm.ES256);
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-      return context;
     }
   }
 
@@ -474,20 +307,5 @@ final class CmdCommand {
       case "m" -> Duration.ofMinutes(amount);
       default -> Duration.ofHours(amount);
     };
-  }
-
-  private static PrivateKey readPemKey(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file);
-        PEMParser parser = new PEMParser(reader)) {
-      Object object = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (object instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
-      }
-      if (object instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      throw new IOException(file + " holds no unencrypted PEM private key");
-    }
   }
 }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       OutboxCommand.class,
       OpcUaCommand.class,
       CmdCommand.class,
-      AttestCommand.class
+      AttestCommand.class,
+      ConfigCommand.class
     })
 public final class TrustBridgeCli {
 

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,7 +65,8 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     List<Path> routeFiles = routeFiles(directory, problems);
     YamlMapping root = root(directory, problems);
-    GatewayIdentity identity = identity(root, directory);
+    Security security = security(root, directory);
+    GatewayIdentity identity = identity(root, directory, security.mode());
     Set<String> deviceIds = new HashSet<>();
     List<OpcUaDevice> opcuaDevices = new ArrayList<>();
     List<ModbusDevice> devices =
@@ -106,6 +108,15 @@ public final class ConfigLoader {
         }
       }
     }
+    OptionalLong configVersion = OptionalLong.empty();
+    if (security.requireSignedConfig() && security.configSigners().isPresent()) {
+      List<Path> signed = new ArrayList<>();
+      signed.add(directory.resolve(MAIN_FILE));
+      signed.addAll(routeFiles);
+      signed.addAll(policyReader.files());
+      configVersion =
+          ConfigBundle.check(directory, security.configSigners().get(), signed, problems);
+    }
     problems.throwIfAny();
     return new GatewayConfig(
         directory,
@@ -119,7 +130,8 @@ public final class ConfigLoader {
         policyReader.files(),
         policy,
         commands,
-        attestation);
+        attestation,
+        configVersion);
   }
 
   /**
@@ -128,7 +140,8 @@ public final class ConfigLoader {
    */
   public GatewayIdentity loadIdentity(Path directory) throws ConfigException {
     Problems problems = new Problems();
-    GatewayIdentity identity = identity(root(directory, problems), directory);
+    YamlMapping root = root(directory, problems);
+    GatewayIdentity identity = identity(root, directory, security(root, directory).mode());
     problems.throwIfAny();
     return identity;
   }
@@ -142,23 +155,41 @@ public final class ConfigLoader {
         MAIN_FILE, document.orElseThrow(), problems, new Substitution(environment, directory));
   }
 
-  private static GatewayIdentity identity(YamlMapping root, Path directory) {
+  /**
+   * The {@code security} section.
+   *
+   * @param configSigners the CA certificates whose holders may sign configuration bundles
+   */
+  private record Security(
+      SecurityMode mode, boolean requireSignedConfig, Optional<Path> configSigners) {}
+
+  private static Security security(YamlMapping root, Path directory) {
+    return root.mapping("security")
+        .map(
+            section -> {
+              SecurityMode mode =
+                  section.choice(
+                      "mode",
+                      SecurityMode.PRODUCTION,
+                      SecurityMode.values(),
+                      SecurityMode::configName);
+              boolean required = section.flag("requireSignedConfig", false);
+              Optional<Path> signers =
+                  section.optionalString("configSigners").map(directory::resolve);
+              if (required && signers.isEmpty()) {
+                section.problem(
+                    "requireSignedConfig",
+                    "needs configSigners: the CA certificate(s) of who may sign configuration");
+              }
+              section.rejectUnknownKeys();
+              return new Security(mode, required, signers);
+            })
+        .orElse(new Security(SecurityMode.PRODUCTION, false, Optional.empty()));
+  }
+
+  private static GatewayIdentity identity(YamlMapping root, Path directory, SecurityMode mode) {
     String site = id(root, "site");
     String gateway = id(root, "gateway");
-    SecurityMode mode =
-        root.mapping("security")
-            .map(
-                security -> {
-                  SecurityMode value =
-                      security.choice(
-                          "mode",
-                          SecurityMode.PRODUCTION,
-                          SecurityMode.values(),
-                          SecurityMode::configName);
-                  security.rejectUnknownKeys();
-                  return value;
-                })
-            .orElse(SecurityMode.PRODUCTION);
     // a placeholder when the vault section has problems: they are thrown before it is used
     IdentityConfig vault =
         VaultReader.read(root, mode, directory)
@@ -177,7 +208,7 @@ public final class ConfigLoader {
     return value.orElse("");
   }
 
-  private static List<Path> routeFiles(Path directory, Problems problems) {
+  static List<Path> routeFiles(Path directory, Problems problems) {
     Path routes = directory.resolve(ROUTES_DIRECTORY);
     if (!Files.isDirectory(routes)) {
       problems.inFile(ROUTES_DIRECTORY + "/", "directory not found in " + directory);

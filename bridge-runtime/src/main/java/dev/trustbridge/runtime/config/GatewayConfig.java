@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -28,6 +29,7 @@ import java.util.Set;
  * @param policy the compiled policy files; empty when none are configured (development only)
  * @param commands who may sign commands; empty when the gateway accepts none
  * @param attestation how the gateway measures itself and proves it
+ * @param configVersion the version of the signed configuration bundle, when one is required
  */
 public record GatewayConfig(
     Path directory,
@@ -41,7 +43,8 @@ public record GatewayConfig(
     List<Path> policyFiles,
     Optional<Policy> policy,
     Optional<CommandSettings> commands,
-    AttestationSettings attestation) {
+    AttestationSettings attestation,
+    OptionalLong configVersion) {
 
   public GatewayConfig {
     modbusDevices = List.copyOf(modbusDevices);
@@ -50,6 +53,7 @@ public record GatewayConfig(
     routeFiles = List.copyOf(routeFiles);
     policyFiles = List.copyOf(policyFiles);
     Objects.requireNonNull(attestation, "attestation");
+    Objects.requireNonNull(configVersion, "configVersion");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(commands, "commands");
   }

@@ -387,8 +387,8 @@ class ConfigLoaderTest {
                 + " (trustbridge.yaml 'policies:')",
             "trustbridge.yaml:1:1: gateway: is required",
             "trustbridge.yaml:1:1: vault: is required: it names where the gateway's identity key lives",
-            "trustbridge.yaml:2:1: gatway: unknown key (expected one of: site, gateway, security,"
-                + " vault, devices, uplinks, envelopes, outbox, policies, commands)",
+            "trustbridge.yaml:2:1: gatway: unknown key (expected one of: security, site, gateway,"
+                + " vault, devices, uplinks, envelopes, outbox, attestation, policies, commands)",
             "trustbridge.yaml:7:19: devices[0].pollInterval: 'soon' is not a positive duration such"
                 + " as 500ms, 2s, 5m or 1h",
             "trustbridge.yaml:11:18: devices[0].tags[0].address: 70000 is outside 0..65535",

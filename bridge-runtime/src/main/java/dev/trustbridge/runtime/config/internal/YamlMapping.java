@@ -234,6 +234,20 @@ public final class YamlMapping {
     }
   }
 
+  /** {@code true} or {@code false}, or the fallback when absent. */
+  public boolean flag(String key, boolean fallback) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              if (text.strip().equals("true") || text.strip().equals("false")) {
+                return Optional.of(Boolean.parseBoolean(text.strip()));
+              }
+              problem(key, "'" + text + "' is not true or false");
+              return Optional.<Boolean>empty();
+            })
+        .orElse(fallback);
+  }
+
   /**
    * A number of bytes such as {@code 4096}, {@code 64KiB}, {@code 256MiB} or {@code 2GiB}, at least
    * {@code min}, or the fallback when absent.

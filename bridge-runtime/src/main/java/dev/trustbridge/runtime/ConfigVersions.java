@@ -1,0 +1,57 @@
+package dev.trustbridge.runtime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The highest configuration bundle version this gateway has accepted, kept in the state directory,
+ * so that an older bundle, however validly signed, is refused: rollback protection.
+ */
+final class ConfigVersions {
+
+  static final String FILE = "config-version";
+
+  private ConfigVersions() {}
+
+  /**
+   * Accepts {@code version} if it is not lower than any accepted before, and records it.
+   *
+   * @throws IllegalStateException if it is lower: a rollback
+   * @throws IOException if the record cannot be read or written durably
+   */
+  static void accept(Path stateDirectory, long version) throws IOException {
+    Path file = stateDirectory.resolve(FILE);
+    long highest = Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+    if (version < highest) {
+      throw new IllegalStateException(
+          "configuration bundle version "
+              + version
+              + " is older than version "
+              + highest
+              + " accepted before ("
+              + file
+              + "): rollback refused");
+    }
+    if (version > highest) {
+      Files.createDirectories(stateDirectory);
+      Path temporary = file.resolveSibling(FILE + ".tmp");
+      try (FileChannel out =
+          FileChannel.open(
+              temporary,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        out.write(ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII)));
+        out.force(true);
+      }
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
