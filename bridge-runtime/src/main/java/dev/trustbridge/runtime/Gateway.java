@@ -6,6 +6,7 @@ import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
+import dev.trustbridge.runtime.observe.Observability;
 import dev.trustbridge.runtime.outbox.DataKeyProtection;
 import dev.trustbridge.runtime.outbox.DurableOutbox;
 import dev.trustbridge.runtime.outbox.OutboxException;
@@ -46,6 +47,7 @@ public final class Gateway implements AutoCloseable {
   private final Vault vault;
   private final OutboxStore outboxStore;
   private final GatewaySigning signing;
+  private final Observability observability;
   private final List<DurableOutbox> outboxes = new ArrayList<>();
   private final Main main;
 
@@ -54,11 +56,13 @@ public final class Gateway implements AutoCloseable {
       Vault vault,
       Identity identity,
       OutboxStore outboxStore,
-      GatewaySigning signing) {
+      GatewaySigning signing,
+      Observability observability) {
     this.config = config;
     this.vault = vault;
     this.outboxStore = outboxStore;
     this.signing = signing;
+    this.observability = observability;
     this.main = new Main();
     main.configure()
         .withName("trustbridge-" + config.gatewayId())
@@ -86,6 +90,8 @@ public final class Gateway implements AutoCloseable {
     main.bind("mqtt", mqtt);
     main.configure().health().withEnabled(true);
     main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
+    observability.install(
+        main, config, vault, identity, outboxStore, signing.sessionKeys(), modbus, mqtt);
     if (config.envelopes().chainMode() == ChainMode.PUBLISHED) {
       main.addMainListener(
           new MainListenerSupport() {
@@ -155,6 +161,7 @@ public final class Gateway implements AutoCloseable {
    */
   private static Gateway open(GatewayConfig config)
       throws VaultException, EnvelopeException, OutboxException {
+    Observability observability = Observability.create(config.observability());
     logStart(config);
     Vault vault = Vaults.open(config.identity().key().vault());
     config.identity().key().vault().clear();
@@ -191,13 +198,17 @@ public final class Gateway implements AutoCloseable {
       outboxStore = OutboxStore.open(state, dataKey, Clock.systemUTC());
       GatewaySigning signing =
           GatewaySigning.start(
-              config, identity, outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)));
-      return new Gateway(config, vault, identity, outboxStore, signing);
+              config,
+              observability.timed(identity, vault),
+              outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)),
+              observability::counted);
+      return new Gateway(config, vault, identity, outboxStore, signing, observability);
     } catch (VaultException | EnvelopeException | OutboxException | RuntimeException e) {
       if (outboxStore != null) {
         outboxStore.close();
       }
       vault.close();
+      observability.close();
       throw e;
     }
   }
@@ -235,6 +246,7 @@ public final class Gateway implements AutoCloseable {
       signing.close();
       outboxStore.close();
       vault.close();
+      observability.close();
     }
   }
 }

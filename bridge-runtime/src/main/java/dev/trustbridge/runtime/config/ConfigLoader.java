@@ -67,6 +67,7 @@ public final class ConfigLoader {
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
     EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
     OutboxSettings outbox = OutboxReader.read(root, identity.securityMode());
+    ObservabilitySettings observability = ObservabilityReader.read(root);
     root.rejectUnknownKeys();
 
     Set<String> routeIds = new HashSet<>();
@@ -77,7 +78,8 @@ public final class ConfigLoader {
       }
     }
     problems.throwIfAny();
-    return new GatewayConfig(directory, identity, devices, uplinks, envelopes, outbox, routeFiles);
+    return new GatewayConfig(
+        directory, identity, devices, uplinks, envelopes, outbox, observability, routeFiles);
   }
 
   /**

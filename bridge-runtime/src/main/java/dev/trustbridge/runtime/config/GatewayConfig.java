@@ -15,6 +15,7 @@ import java.util.List;
  * @param uplinks the cloud broker connections
  * @param envelopes how what leaves the gateway is signed
  * @param outbox how telemetry is kept until the broker acknowledges it
+ * @param observability metrics, health, logs and JMX
  * @param routeFiles the Camel YAML DSL route files, sorted by name
  */
 public record GatewayConfig(
@@ -24,6 +25,7 @@ public record GatewayConfig(
     List<UplinkSettings> uplinks,
     EnvelopeSettings envelopes,
     OutboxSettings outbox,
+    ObservabilitySettings observability,
     List<Path> routeFiles) {
 
   public GatewayConfig {

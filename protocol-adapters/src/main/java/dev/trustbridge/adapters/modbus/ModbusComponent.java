@@ -2,6 +2,7 @@ package dev.trustbridge.adapters.modbus;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.spi.annotations.Component;
@@ -17,6 +18,7 @@ public class ModbusComponent extends DefaultComponent {
 
   private final Map<String, ModbusDevice> devices = new LinkedHashMap<>();
   private int maxSamplesPerBatch = 1000;
+  private PollListener pollListener = PollListener.NONE;
 
   /**
    * The default of every endpoint's {@code maxSamplesPerBatch}: the most samples in one emitted
@@ -28,6 +30,15 @@ public class ModbusComponent extends DefaultComponent {
 
   public int getMaxSamplesPerBatch() {
     return maxSamplesPerBatch;
+  }
+
+  public PollListener getPollListener() {
+    return pollListener;
+  }
+
+  /** Told about every poll cycle of every endpoint of this component, for metrics. */
+  public void setPollListener(PollListener pollListener) {
+    this.pollListener = Objects.requireNonNull(pollListener, "pollListener");
   }
 
   /** Registers a device so that routes can poll it; a second device with the same id is refused. */

@@ -54,6 +54,11 @@ public class ModbusEndpoint extends ScheduledPollEndpoint {
     this.device = device;
   }
 
+  @Override
+  public ModbusComponent getComponent() {
+    return (ModbusComponent) super.getComponent();
+  }
+
   /** The device this endpoint polls. */
   public ModbusDevice getDevice() {
     return device;
