@@ -3,6 +3,12 @@ package dev.trustbridge.runtime.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustbridge.runtime.Gateway;
@@ -12,6 +18,7 @@ import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -22,9 +29,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,6 +49,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A live gateway with traffic (Modbus simulator → gateway → embedded broker with mutual TLS),
@@ -191,7 +205,111 @@ class ObservabilityTest {
         .isNotEmpty();
   }
 
+  @Test
+  void readiness_whenUplinkIsDownAndOutboxFull_isDownNamingTheUplink() throws Exception {
+    start(
+        pki.caCertificateFile(),
+        unreachableBroker(),
+        "",
+        """
+        outbox:
+          maxBytes: 4KiB
+        """);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> health("/ready").body().contains("uplink cloud is disconnected"));
+
+    HttpResponse<String> ready = health("/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("uplink cloud is disconnected and its outbox is full");
+    String scrape = scrape();
+    assertThat(value(scrape, "trustbridge_uplink_connected{uplink=\"cloud\"}")).isZero();
+    assertThat(value(scrape, "trustbridge_outbox_bytes{uplink=\"cloud\"}"))
+        .isGreaterThanOrEqualTo(4096);
+    assertThat(value(scrape, "trustbridge_outbox_oldest_age_seconds{uplink=\"cloud\"}"))
+        .isPositive();
+  }
+
+  @Test
+  void logs_ofGatewayRunsInBothFormats_holdNoSecrets() throws Exception {
+    IssuedCertificate identity = pki.gatewayIdentity("obs-gw", "obs-site");
+    char[] password = pki.password();
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(identity.keyStoreFile())) {
+      keyStore.load(in, password);
+    }
+    ECPrivateKey key = (ECPrivateKey) keyStore.getKey(identity.name(), password);
+    byte[] scalar = key.getS().toByteArray();
+    List<String> secrets =
+        List.of(
+            new String(password),
+            Files.readString(pki.passwordFile()).strip(),
+            Base64.getEncoder().encodeToString(key.getEncoded()),
+            Base64.getEncoder().encodeToString(scalar),
+            HexFormat.of().formatHex(scalar),
+            "PRIVATE KEY");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+    OutputStreamAppender<ILoggingEvent> capture = new OutputStreamAppender<>();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(logging);
+    encoder.setPattern("%d %-5level [%thread] %logger - %msg%n%ex");
+    encoder.start();
+    capture.setContext(logging);
+    capture.setEncoder(encoder);
+    capture.setOutputStream(captured);
+    capture.start();
+    logging.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(capture);
+    logging.getLogger("dev.trustbridge").setLevel(Level.DEBUG);
+    try {
+      start(pki.caCertificateFile(), "");
+      await().atMost(Duration.ofSeconds(30)).until(() -> health("/ready").statusCode() == 200);
+      gateway.close();
+      int keyValueEnd = captured.size();
+      start(pki.caCertificateFile(), "  logFormat: json\n");
+      await().atMost(Duration.ofSeconds(30)).until(() -> health("/ready").statusCode() == 200);
+      gateway.close();
+      gateway = null;
+
+      String log = captured.toString(StandardCharsets.UTF_8);
+      assertThat(log).contains("gateway identity backend=software");
+      for (String secret : secrets) {
+        assertThat(log).as("log output holds a secret").doesNotContain(secret);
+      }
+      List<String> jsonLines =
+          log.substring(keyValueEnd).lines().filter(line -> line.startsWith("{")).toList();
+      assertThat(jsonLines).isNotEmpty();
+      JsonNode event = JSON.readTree(jsonLines.get(jsonLines.size() - 1));
+      assertThat(event.fieldNames())
+          .toIterable()
+          .contains("timestamp", "level", "threadName", "loggerName", "message");
+    } finally {
+      logging.getLogger("dev.trustbridge").setLevel(Level.INFO);
+      // back to logback-test.xml: the JSON run switched the console encoder of this JVM
+      logging.reset();
+      JoranConfigurator configurator = new JoranConfigurator();
+      configurator.setContext(logging);
+      configurator.doConfigure(ObservabilityTest.class.getResource("/logback-test.xml"));
+    }
+  }
+
+  private static String unreachableBroker() throws IOException {
+    return "ssl://" + EmbeddedBroker.HOST + ":" + freePort();
+  }
+
   private void start(Path caFile, String observability) throws Exception {
+    start(caFile, broker.tlsServerUri(), observability, "");
+  }
+
+  /**
+   * Starts a gateway whose one device the simulator serves.
+   *
+   * @param observability lines appended to the {@code observability} section
+   * @param sections further top-level sections
+   */
+  private void start(Path caFile, String brokerUri, String observability, String sections)
+      throws Exception {
     port = freePort();
     IssuedCertificate identity = pki.gatewayIdentity("obs-gw", "obs-site");
     Files.writeString(
@@ -222,7 +340,8 @@ class ObservabilityTest {
           port: ${env:OBSERVE_PORT}
         """
                 .formatted(identity.keyStoreFile(), pki.passwordFile(), identity.name())
-            + observability);
+            + observability
+            + sections);
     Files.createDirectories(configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY));
     Files.writeString(
         configDirectory.resolve(ConfigLoader.ROUTES_DIRECTORY).resolve("telemetry.camel.yaml"),
@@ -237,7 +356,7 @@ class ObservabilityTest {
         """);
     Map<String, String> environment = new HashMap<>();
     environment.put("MIXER_PORT", String.valueOf(PLANT.device("mixer-1").port()));
-    environment.put("BROKER", broker.tlsServerUri());
+    environment.put("BROKER", brokerUri);
     environment.put("CA", caFile.toString());
     environment.put("OBSERVE_PORT", String.valueOf(port));
     gateway = Gateway.start(new ConfigLoader(environment).load(configDirectory));

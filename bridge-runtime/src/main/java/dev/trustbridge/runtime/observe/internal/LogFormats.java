@@ -33,9 +33,8 @@ public final class LogFormats {
         // the MDC and markers stay; the formatted message carries the key=value pairs
         encoder.setWithArguments(false);
         encoder.start();
-        appender.stop();
+        // swapped while running: stopping would close the stream of appenders that cannot reopen it
         appender.setEncoder(encoder);
-        appender.start();
       }
     }
   }
