@@ -33,6 +33,7 @@ import java.security.KeyStore;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -280,10 +281,22 @@ class ObservabilityTest {
       List<String> jsonLines =
           log.substring(keyValueEnd).lines().filter(line -> line.startsWith("{")).toList();
       assertThat(jsonLines).isNotEmpty();
-      JsonNode event = JSON.readTree(jsonLines.get(jsonLines.size() - 1));
-      assertThat(event.fieldNames())
-          .toIterable()
-          .contains("timestamp", "level", "threadName", "loggerName", "message");
+      List<JsonNode> events = new ArrayList<>();
+      for (String line : jsonLines) {
+        events.add(JSON.readTree(line));
+      }
+      assertThat(events)
+          .allSatisfy(
+              event ->
+                  assertThat(event.fieldNames())
+                      .toIterable()
+                      .contains(
+                          "timestamp", "level", "threadName", "loggerName", "formattedMessage")
+                      .doesNotContain("message", "arguments"))
+          .anySatisfy(
+              event ->
+                  assertThat(event.get("formattedMessage").asText())
+                      .startsWith("gateway identity backend=software key="));
     } finally {
       logging.getLogger("dev.trustbridge").setLevel(Level.INFO);
       // back to logback-test.xml: the JSON run switched the console encoder of this JVM

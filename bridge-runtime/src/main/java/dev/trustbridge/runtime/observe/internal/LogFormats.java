@@ -30,7 +30,10 @@ public final class LogFormats {
           && !(appender.getEncoder() instanceof JsonEncoder)) {
         JsonEncoder encoder = new JsonEncoder();
         encoder.setContext(context);
-        // the MDC and markers stay; the formatted message carries the key=value pairs
+        // one field with the event as the key=value format shows it; the template and its
+        // arguments would only repeat it
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithMessage(false);
         encoder.setWithArguments(false);
         encoder.start();
         // swapped while running: stopping would close the stream of appenders that cannot reopen it
