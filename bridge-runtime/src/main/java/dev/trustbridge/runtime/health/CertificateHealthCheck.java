@@ -13,7 +13,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Readiness of the gateway's certificates: DOWN when the identity certificate or a broker CA
  * certificate expires within the configured minimum validity, so that an operator renews it before
- * uplinks break, not after.
+ * uplinks break, not after; and DOWN when the session certificate has expired, which means the
+ * vault could not certify a new session key and nothing can be signed.
  */
 public final class CertificateHealthCheck extends AbstractHealthCheck {
 
@@ -43,12 +44,10 @@ public final class CertificateHealthCheck extends AbstractHealthCheck {
     List<String> expiring = new ArrayList<>();
     builder.detail("certificates.minValidity", minValidity.toString());
     for (WatchedCertificate certificate : certificates) {
-      if (!certificate.gatesReadiness()) {
-        continue;
-      }
       Instant notAfter = certificate.notAfter().get();
       builder.detail("certificate." + certificate.name() + ".notAfter", notAfter.toString());
-      if (notAfter.isBefore(now.plus(minValidity))) {
+      Instant deadline = certificate.gatesReadiness() ? now.plus(minValidity) : now;
+      if (notAfter.isBefore(deadline)) {
         expiring.add(
             certificate.name()
                 + (notAfter.isAfter(now) ? " expires at " : " expired at ")
@@ -60,7 +59,10 @@ public final class CertificateHealthCheck extends AbstractHealthCheck {
     } else {
       builder
           .message(
-              "certificate valid for less than " + minValidity + ": " + String.join(", ", expiring))
+              "certificate expired or valid for less than "
+                  + minValidity
+                  + ": "
+                  + String.join(", ", expiring))
           .down();
     }
   }

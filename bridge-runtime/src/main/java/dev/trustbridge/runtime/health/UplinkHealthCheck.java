@@ -1,10 +1,12 @@
 package dev.trustbridge.runtime.health;
 
 import dev.trustbridge.adapters.mqtt.MqttComponent;
+import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.outbox.OutboxException;
 import dev.trustbridge.runtime.outbox.OutboxStatus;
 import dev.trustbridge.runtime.outbox.OutboxStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -44,13 +46,13 @@ public final class UplinkHealthCheck extends AbstractHealthCheck {
     if (store.isWriteFailing()) {
       failures.add("the outbox store cannot be written (disk full or I/O error)");
     }
-    Map<String, OutboxStatus> statuses = new java.util.HashMap<>();
+    Map<String, OutboxStatus> statuses = new HashMap<>();
     try {
       store.status().forEach(status -> statuses.put(status.uplink(), status));
     } catch (OutboxException e) {
       failures.add("the outbox store cannot be read: " + e.getMessage());
     }
-    for (var uplink : mqtt.getUplinks()) {
+    for (UplinkSettings uplink : mqtt.getUplinks()) {
       boolean connected = mqtt.isUplinkConnected(uplink.id());
       long bytes = statuses.containsKey(uplink.id()) ? statuses.get(uplink.id()).bytes() : 0;
       builder.detail("uplink." + uplink.id() + ".connected", connected);

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * @param name the value of the {@code certificate} label
  * @param notAfter when it expires, read anew on every call (identity and session certificates
  *     change at runtime)
- * @param gatesReadiness whether readiness goes DOWN when it expires soon; not for session
- *     certificates, which are short-lived by design and replaced automatically
+ * @param gatesReadiness whether readiness goes DOWN when it expires soon; session certificates are
+ *     short-lived by design and replaced automatically, so only their expiry counts
  */
 public record WatchedCertificate(String name, Supplier<Instant> notAfter, boolean gatesReadiness) {
 

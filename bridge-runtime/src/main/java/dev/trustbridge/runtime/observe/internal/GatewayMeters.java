@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -208,7 +209,7 @@ public final class GatewayMeters {
       OutboxStatus status = statuses.get(uplink);
       return status != null
           ? status
-          : new OutboxStatus(uplink, 0, 0, java.util.Optional.empty(), 0, Map.of(), 0);
+          : new OutboxStatus(uplink, 0, 0, Optional.empty(), 0, Map.of(), 0);
     }
 
     void dropCounter(String uplink, String reason) {

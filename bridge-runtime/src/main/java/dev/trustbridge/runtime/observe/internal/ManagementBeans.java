@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,7 +256,7 @@ public final class ManagementBeans implements AutoCloseable {
       if (server.isRegistered(name)) {
         server.unregisterMBean(name);
       }
-      server.registerMBean(new javax.management.StandardMBean(bean, type, true), name);
+      server.registerMBean(new StandardMBean(bean, type, true), name);
       registered.add(name);
     } catch (JMException e) {
       throw new IllegalStateException("cannot register MBean " + properties + ": " + e, e);
