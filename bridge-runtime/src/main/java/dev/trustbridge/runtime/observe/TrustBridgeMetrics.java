@@ -66,11 +66,6 @@ public final class TrustBridgeMetrics {
     info.addLabelValues(Arrays.stream(names).map(labels::get).toArray(String[]::new));
   }
 
-  /** The current scrape in the Prometheus text format 0.0.4. */
-  public String scrape() {
-    return registry.scrape();
-  }
-
   /** The name Camel looks the registry up by, so that Camel's meters join ours. */
   static String camelBinding() {
     return MicrometerConstants.METRICS_REGISTRY_NAME;
