@@ -11,6 +11,7 @@ import dev.trustbridge.runtime.attest.GatewayAttestation;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
+import dev.trustbridge.runtime.observe.Observability;
 import dev.trustbridge.runtime.outbox.DataKeyProtection;
 import dev.trustbridge.runtime.outbox.DurableOutbox;
 import dev.trustbridge.runtime.outbox.OutboxException;
@@ -64,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final Vault vault;
   private final OutboxStore outboxStore;
   private final GatewaySigning signing;
+  private final Observability observability;
   private final List<DurableOutbox> outboxes = new ArrayList<>();
   private final Main main;
   private final MqttComponent mqtt;
@@ -86,7 +88,8 @@ public final class Gateway implements AutoCloseable {
       Identity identity,
       DataKey dataKey,
       OutboxStore outboxStore,
-      GatewaySigning signing)
+      GatewaySigning signing,
+      Observability observability)
       throws IOException, VaultException {
     this.config = config;
     this.vault = vault;
@@ -100,6 +103,7 @@ public final class Gateway implements AutoCloseable {
             config.identity().key().vault().isTpm(),
             Clock.systemUTC(),
             this::drifted);
+    this.observability = observability;
     this.main = new Main();
     main.configure()
         .withName("trustbridge-" + config.gatewayId())
@@ -161,6 +165,8 @@ public final class Gateway implements AutoCloseable {
     main.bind("mqtt", mqtt);
     main.configure().health().withEnabled(true);
     main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
+    observability.install(
+        main, config, vault, identity, outboxStore, signing.sessionKeys(), modbus, mqtt);
   }
 
   /** Once every route runs: publishes chains and evidence, and starts monitoring integrity. */
@@ -328,6 +334,7 @@ public final class Gateway implements AutoCloseable {
    */
   private static Gateway open(GatewayConfig config)
       throws VaultException, EnvelopeException, OutboxException, IOException {
+    Observability observability = Observability.create(config.observability());
     logStart(config);
     if (config.configVersion().isPresent()) {
       ConfigVersions.accept(
@@ -369,9 +376,12 @@ public final class Gateway implements AutoCloseable {
       outboxStore = OutboxStore.open(state, dataKey, Clock.systemUTC());
       GatewaySigning signing =
           GatewaySigning.start(
-              config, identity, outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)));
+              config,
+              observability.timed(identity, vault),
+              outboxStore.streamState(state.resolve(EARLIER_STATE_FILE)),
+              observability::counted);
       try {
-        return new Gateway(config, vault, identity, dataKey, outboxStore, signing);
+        return new Gateway(config, vault, identity, dataKey, outboxStore, signing, observability);
       } catch (IOException | VaultException | RuntimeException e) {
         signing.close();
         throw e;
@@ -385,6 +395,7 @@ public final class Gateway implements AutoCloseable {
         outboxStore.close();
       }
       vault.close();
+      observability.close();
       throw e;
     }
   }
@@ -451,6 +462,7 @@ public final class Gateway implements AutoCloseable {
       signing.close();
       outboxStore.close();
       vault.close();
+      observability.close();
     }
   }
 }

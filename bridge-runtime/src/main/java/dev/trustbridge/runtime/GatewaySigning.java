@@ -8,6 +8,7 @@ import dev.trustbridge.trust.envelope.SessionKeys;
 import dev.trustbridge.trust.envelope.StreamStateStore;
 import dev.trustbridge.trust.vault.Identity;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +29,19 @@ final class GatewaySigning implements AutoCloseable {
 
   /**
    * Certifies the first session key and opens the signer on {@code store}, which keeps the stream
-   * positions.
+   * positions; {@code observe} wraps the signer, to count what it signs.
    */
-  static GatewaySigning start(GatewayConfig config, Identity identity, StreamStateStore store)
+  static GatewaySigning start(
+      GatewayConfig config,
+      Identity identity,
+      StreamStateStore store,
+      UnaryOperator<EnvelopeSigner> observe)
       throws EnvelopeException {
     SessionKeys keys =
         SessionKeys.start(identity, config.envelopes().sessionLifetime(), Clock.systemUTC());
     try {
-      EnvelopeSigner signer = EnvelopeSigner.open(keys, store, config.envelopes().chainMode());
+      EnvelopeSigner signer =
+          observe.apply(EnvelopeSigner.open(keys, store, config.envelopes().chainMode()));
       LOG.info(
           "envelope signing started epoch={} chains={} sessionLifetime={} state={}",
           signer.epoch(),

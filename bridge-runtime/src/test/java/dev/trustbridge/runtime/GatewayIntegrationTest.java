@@ -17,6 +17,7 @@ import dev.trustbridge.policy.verify.VerifyEnvelope;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
+import dev.trustbridge.runtime.observe.TrustBridgeMetrics;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
@@ -26,6 +27,8 @@ import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import dev.trustbridge.trust.envelope.VerificationResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -339,6 +342,21 @@ abstract class GatewayIntegrationTest {
         .containsEntry("identity.exportable", !hardwareVault())
         .containsEntry("identity.enrolled", true);
     assertThat(vault.getMessage().isPresent()).isEqualTo(!hardwareVault());
+  }
+
+  @Test
+  void vaultMetrics_timeTheVaultsSignatures_underItsBackend() {
+    MeterRegistry registry =
+        TrustBridgeMetrics.of(gateway.camelContext())
+            .orElseThrow(() -> new AssertionError("no metrics bound"))
+            .registry();
+
+    Timer signatures = registry.get("trustbridge.vault.operation").timer();
+
+    assertThat(signatures.getId().getTag("backend"))
+        .isEqualTo(hardwareVault() ? "pkcs11" : "software");
+    assertThat(signatures.count()).as("session-key certifications").isGreaterThanOrEqualTo(1);
+    assertThat(signatures.max(TimeUnit.MILLISECONDS)).isPositive();
   }
 
   @Test

@@ -77,6 +77,7 @@ public final class ConfigLoader {
     EnvelopeSettings envelopes = EnvelopeReader.read(root, directory);
     OutboxSettings outbox = OutboxReader.read(root, identity.securityMode());
     AttestationSettings attestation = AttestationReader.read(root);
+    ObservabilitySettings observability = ObservabilityReader.read(root);
     int beforePolicy = problems.size();
     PolicyReader policyReader =
         new PolicyReader(directory, problems, new Substitution(environment, directory));
@@ -126,6 +127,7 @@ public final class ConfigLoader {
         uplinks,
         envelopes,
         outbox,
+        observability,
         routeFiles,
         policyReader.files(),
         policy,

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param uplinks the cloud broker connections
  * @param envelopes how what leaves the gateway is signed
  * @param outbox how telemetry is kept until the broker acknowledges it
+ * @param observability metrics, health, logs and JMX
  * @param routeFiles the Camel YAML DSL route files, sorted by name
  * @param policyFiles the policy files, in the order of {@code policies:}
  * @param policy the compiled policy files; empty when none are configured (development only)
@@ -39,6 +40,7 @@ public record GatewayConfig(
     List<UplinkSettings> uplinks,
     EnvelopeSettings envelopes,
     OutboxSettings outbox,
+    ObservabilitySettings observability,
     List<Path> routeFiles,
     List<Path> policyFiles,
     Optional<Policy> policy,

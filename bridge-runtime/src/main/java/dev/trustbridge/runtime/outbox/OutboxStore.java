@@ -341,7 +341,7 @@ public final class OutboxStore implements AutoCloseable {
   }
 
   /** Whether the last attempt to write failed (a full disk, an I/O error); writes are retried. */
-  boolean isWriteFailing() {
+  public boolean isWriteFailing() {
     return writeFailing;
   }
 

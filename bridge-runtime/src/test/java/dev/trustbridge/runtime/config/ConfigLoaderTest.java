@@ -10,6 +10,7 @@ import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
+import dev.trustbridge.runtime.config.ObservabilitySettings.LogFormat;
 import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.vault.VaultConfig;
 import java.io.IOException;
@@ -344,6 +345,65 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void observabilitySection_setsListenerThresholdLogFormatAndJmx() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN
+            + """
+            observability:
+              http: true
+              host: 0.0.0.0
+              port: 9100
+              certificateMinValidity: 30d
+              logFormat: json
+              jmx: false
+            """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(load().observability())
+        .isEqualTo(
+            new ObservabilitySettings(
+                true, "0.0.0.0", 9100, Duration.ofDays(30), LogFormat.JSON, false));
+  }
+
+  @Test
+  void observabilityAbsent_defaultsToLoopbackKeyValueAndLocalJmx() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    ObservabilitySettings observability = load().observability();
+
+    assertThat(observability).isEqualTo(ObservabilitySettings.defaults());
+    assertThat(observability.host()).isEqualTo("127.0.0.1");
+    assertThat(observability.port()).isEqualTo(9876);
+    assertThat(observability.logFormat()).isEqualTo(LogFormat.KEY_VALUE);
+  }
+
+  @Test
+  void observabilityWithWrongValues_reportsEachWithLineAndField() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN
+            + """
+            observability:
+              http: maybe
+              port: 70000
+              logFormat: xml
+              metrics: on
+            """);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:38:9: observability.http: 'maybe' is not true or false",
+            "trustbridge.yaml:39:9: observability.port: 70000 is outside 1..65535",
+            "trustbridge.yaml:40:14: observability.logFormat: unknown value 'xml' (expected one"
+                + " of: keyValue, json)",
+            "trustbridge.yaml:41:3: observability.metrics: unknown key (expected one of: http,"
+                + " host, port, certificateMinValidity, logFormat, jmx)");
+  }
+
+  @Test
   void securityModeAbsent_defaultsToProduction() throws Exception {
     write("trustbridge.yaml", VALID_MAIN.replace("security:\n  mode: development\n", ""));
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
@@ -388,7 +448,8 @@ class ConfigLoaderTest {
             "trustbridge.yaml:1:1: gateway: is required",
             "trustbridge.yaml:1:1: vault: is required: it names where the gateway's identity key lives",
             "trustbridge.yaml:2:1: gatway: unknown key (expected one of: security, site, gateway,"
-                + " vault, devices, uplinks, envelopes, outbox, attestation, policies, commands)",
+                + " vault, devices, uplinks, envelopes, outbox, attestation, observability, policies,"
+                + " commands)",
             "trustbridge.yaml:7:19: devices[0].pollInterval: 'soon' is not a positive duration such"
                 + " as 500ms, 2s, 5m or 1h",
             "trustbridge.yaml:11:18: devices[0].tags[0].address: 70000 is outside 0..65535",

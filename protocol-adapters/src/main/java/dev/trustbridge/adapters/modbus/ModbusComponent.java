@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ResolveEndpointFailedException;
@@ -32,6 +33,7 @@ public class ModbusComponent extends DefaultComponent {
   // guarded by this: sessions opened for writes to devices that no route polls
   private final Map<String, DeviceSession> writeSessions = new HashMap<>();
   private final DeviceWriter writer = new Writer();
+  private PollListener pollListener = PollListener.NONE;
 
   /**
    * The default of every endpoint's {@code maxSamplesPerBatch}: the most samples in one emitted
@@ -43,6 +45,15 @@ public class ModbusComponent extends DefaultComponent {
 
   public int getMaxSamplesPerBatch() {
     return maxSamplesPerBatch;
+  }
+
+  public PollListener getPollListener() {
+    return pollListener;
+  }
+
+  /** Told about every poll cycle of every endpoint of this component, for metrics. */
+  public void setPollListener(PollListener pollListener) {
+    this.pollListener = Objects.requireNonNull(pollListener, "pollListener");
   }
 
   /** Registers a device so that routes can poll it; a second device with the same id is refused. */

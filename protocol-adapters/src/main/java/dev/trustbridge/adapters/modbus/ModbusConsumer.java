@@ -3,6 +3,7 @@ package dev.trustbridge.adapters.modbus;
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.modbus.internal.DeviceSession;
+import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -41,11 +42,20 @@ public class ModbusConsumer extends ScheduledPollConsumer {
 
   @Override
   protected int poll() throws Exception {
+    long started = System.nanoTime();
     SampleBatch polled = session.poll();
+    ModbusEndpoint endpoint = getEndpoint();
+    endpoint
+        .getComponent()
+        .getPollListener()
+        .polled(
+            endpoint.getDevice().id(),
+            session.isConnected(),
+            Duration.ofNanos(System.nanoTime() - started));
     if (polled.samples().isEmpty()) {
       return 0;
     }
-    List<SampleBatch> batches = polled.split(getEndpoint().getMaxSamplesPerBatch());
+    List<SampleBatch> batches = polled.split(endpoint.getMaxSamplesPerBatch());
     for (SampleBatch batch : batches) {
       emit(batch);
     }

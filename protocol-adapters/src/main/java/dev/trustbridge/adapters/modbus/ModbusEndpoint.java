@@ -54,6 +54,11 @@ public class ModbusEndpoint extends ScheduledPollEndpoint {
     this.device = device;
   }
 
+  @Override
+  public ModbusComponent getComponent() {
+    return (ModbusComponent) super.getComponent();
+  }
+
   /** The device this endpoint polls. */
   public ModbusDevice getDevice() {
     return device;
@@ -115,11 +120,6 @@ public class ModbusEndpoint extends ScheduledPollEndpoint {
           "maxSamplesPerBatch must be at least 1, was " + maxSamplesPerBatch);
     }
     this.maxSamplesPerBatch = maxSamplesPerBatch;
-  }
-
-  @Override
-  public ModbusComponent getComponent() {
-    return (ModbusComponent) super.getComponent();
   }
 
   @Override

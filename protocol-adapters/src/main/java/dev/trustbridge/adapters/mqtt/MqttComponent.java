@@ -107,6 +107,21 @@ public class MqttComponent extends DefaultComponent {
     return Optional.ofNullable(uplinks.get(uplinkId)).map(Uplink::isConnected).orElse(false);
   }
 
+  /**
+   * How many times the uplink's connection was re-established after its first connect since the
+   * component started; 0 before start and after stop.
+   *
+   * @throws IllegalArgumentException if no uplink has this id
+   */
+  public long getUplinkReconnects(String uplinkId) {
+    synchronized (this) {
+      requireKnown(uplinkId, "getUplinkReconnects");
+    }
+    return Optional.ofNullable(uplinks.get(uplinkId))
+        .map(uplink -> Math.max(0, uplink.connects() - 1))
+        .orElse(0L);
+  }
+
   public String getSiteId() {
     return siteId;
   }

@@ -43,6 +43,7 @@ class ModbusComponentTest {
   static final ModbusSimulatorExtension PLANT = ModbusSimulatorExtension.fromYaml(scenario());
 
   private final Map<String, BlockingQueue<SampleBatch>> received = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> connected = new ConcurrentHashMap<>();
   private CamelContext camel;
 
   /** Exact constants in every encoding, a long run of registers, and a second device. */
@@ -129,6 +130,7 @@ class ModbusComponentTest {
   private void start(Optional<ModbusFingerprint> boilerFingerprint, String... uris)
       throws Exception {
     modbus = new ModbusComponent();
+    modbus.setPollListener((device, up, duration) -> connected.put(device, up));
     ModbusDevice boiler = boiler(PLANT.device("boiler").port());
     modbus.addDevice(
         new ModbusDevice(
@@ -281,8 +283,11 @@ class ModbusComponentTest {
     start("modbus:boiler?reconnectDelay=100&maxReconnectDelay=300");
     assertThat(next("boiler").samples()).allMatch(s -> s.quality() == Quality.GOOD);
 
+    assertThat(connected).containsEntry("boiler", true);
+
     device.stop();
     awaitQuality("boiler", Quality.BAD);
+    assertThat(connected).containsEntry("boiler", false);
     SampleBatch down = next("boiler");
     assertThat(down.samples()).allMatch(s -> s.value() == null && s.quality() == Quality.BAD);
     assertThat(down.samples()).extracting(Sample::tag).contains("temperature", "burner");
@@ -290,6 +295,7 @@ class ModbusComponentTest {
     device.start();
     awaitQuality("boiler", Quality.GOOD);
     assertThat(byTag(next("boiler")).get("temperature").value()).isEqualTo(21.5);
+    assertThat(connected).containsEntry("boiler", true);
   }
 
   @Test

@@ -354,6 +354,7 @@ class MqttComponentTest {
     MqttComponent component = component(gateway, tlsUplink("cloud", broker, pki).build());
     start(component, "direct:in", "mqtt:cloud");
     await().atMost(Duration.ofSeconds(10)).until(() -> component.isUplinkConnected("cloud"));
+    assertThat(component.getUplinkReconnects("cloud")).isZero();
     Mqtt5Publishes status =
         subscribe(track(observer(broker, pki)), "tb/v1/site1/" + gateway + "/$status");
     assertThat(state(next(status))).isEqualTo("online");
@@ -367,6 +368,7 @@ class MqttComponentTest {
         .isEqualTo("connection-lost");
     assertThat(state(next(status))).isEqualTo("online");
     await().atMost(Duration.ofSeconds(10)).until(() -> component.isUplinkConnected("cloud"));
+    assertThat(component.getUplinkReconnects("cloud")).isEqualTo(1);
   }
 
   @Test

@@ -185,8 +185,13 @@ public final class DeviceSession implements AutoCloseable {
     return new WriteMultipleRegistersRequest(tag.address(), registers);
   }
 
+  /** Whether the connection to the device is up. */
+  public boolean isConnected() {
+    return connection != null && connection.isConnected();
+  }
+
   private boolean ensureConnected() {
-    if (connection != null && connection.isConnected()) {
+    if (isConnected()) {
       return true;
     }
     if (clock.instant().isBefore(nextConnectAttempt)) {

@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class Uplink {
   private volatile CompletableFuture<Void> connected = new CompletableFuture<>();
   private volatile CompletableFuture<Void> reconnectWait = CompletableFuture.completedFuture(null);
   private volatile Throwable lastError;
+  private final AtomicLong connects = new AtomicLong();
   private volatile boolean stopping;
 
   /**
@@ -100,6 +102,11 @@ public final class Uplink {
   /** Whether the MQTT connection is up. */
   public boolean isConnected() {
     return wire.isConnected();
+  }
+
+  /** How many times the MQTT connection came up since start: 1 plus the reconnects. */
+  public long connects() {
+    return connects.get();
   }
 
   /** Starts connecting in the background; returns at once. */
@@ -232,6 +239,7 @@ public final class Uplink {
       return;
     }
     lastError = null;
+    connects.incrementAndGet();
     log.info(
         "uplink connected id={} server={} clientId={}",
         settings.id(),
