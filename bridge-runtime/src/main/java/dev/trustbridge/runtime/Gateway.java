@@ -4,6 +4,7 @@ import dev.trustbridge.adapters.modbus.ModbusComponent;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.opcua.OpcUaComponent;
+import dev.trustbridge.policy.command.CommandAudit;
 import dev.trustbridge.policy.rules.DecisionCount;
 import dev.trustbridge.policy.rules.Policy;
 import dev.trustbridge.policy.rules.PolicyEnforcer;
@@ -12,6 +13,7 @@ import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.SecurityMode;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
 import dev.trustbridge.runtime.observe.Observability;
+import dev.trustbridge.runtime.observe.TrustState;
 import dev.trustbridge.runtime.outbox.DataKeyProtection;
 import dev.trustbridge.runtime.outbox.DurableOutbox;
 import dev.trustbridge.runtime.outbox.OutboxException;
@@ -72,6 +74,7 @@ public final class Gateway implements AutoCloseable {
   private final PolicyEnforcer policy;
   private final Optional<GatewayCommands> commands;
   private volatile boolean quarantined;
+  private final TrustState trustState;
   private final AtomicBoolean started = new AtomicBoolean();
   private final GatewayAttestation attestation;
   private final ScheduledExecutorService monitor =
@@ -124,6 +127,8 @@ public final class Gateway implements AutoCloseable {
     mqtt.setGatewayId(config.gatewayId());
     mqtt.getConfiguration().setEncoder(signing.encoder());
     policy = new PolicyEnforcer(config.policy().orElse(Policy.none()), Clock.systemUTC());
+    trustState = observability.trustState(config.attestation().interval());
+    trustState.observe(policy);
     if (config.policy().isPresent()) {
       mqtt.setSampleBatchFilter(policy);
       LOG.info(
@@ -143,6 +148,7 @@ public final class Gateway implements AutoCloseable {
                     policy,
                     List.of(modbus.writer(), opcua.writer()),
                     () -> quarantined,
+                    trustState.counting(CommandAudit.toLog()),
                     signing.sessionKeys(),
                     mqtt));
     commands.ifPresent(c -> main.configure().addRoutesBuilder(c.routes(config.uplinks())));
@@ -216,6 +222,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Quarantine: no command is executed any more; telemetry stops too if so configured. */
   private void drifted(List<String> components) {
+    trustState.drifted(components);
     setQuarantined(true);
     LOG.error(
         "gateway quarantined: its measured state differs from the attested start components={}",
@@ -275,12 +282,14 @@ public final class Gateway implements AutoCloseable {
       evidence = attestation.evidence(challenge.orElse(GatewayAttestation.timeNonce(time)), time);
     } catch (VaultException | EnvelopeException | RuntimeException e) {
       LOG.error("attestation evidence not made error=\"{}\"", e.getMessage());
+      trustState.attested(false);
       return;
     }
     for (UplinkSettings uplink : config.uplinks()) {
       mqtt.publish(uplink.id(), ATTESTATION_TOPIC, evidence, true, ATTESTATION_PUBLISH_TIMEOUT)
           .whenComplete(
               (result, error) -> {
+                trustState.attested(error == null);
                 if (error != null) {
                   LOG.warn(
                       "attestation not published uplink={} error={}",
@@ -426,6 +435,7 @@ public final class Gateway implements AutoCloseable {
    * sets it when the measured state drifts.
    */
   public void setQuarantined(boolean quarantined) {
+    trustState.quarantined(quarantined);
     this.quarantined = quarantined;
     LOG.warn("gateway quarantine={}", quarantined);
   }

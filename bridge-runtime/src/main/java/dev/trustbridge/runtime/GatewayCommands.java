@@ -57,6 +57,7 @@ final class GatewayCommands implements AutoCloseable {
       PolicyEnforcer policy,
       List<DeviceWriter> writers,
       Quarantine quarantine,
+      CommandAudit audit,
       SessionKeys keys,
       MqttComponent mqtt)
       throws IOException {
@@ -70,7 +71,7 @@ final class GatewayCommands implements AutoCloseable {
             policy,
             writers,
             quarantine,
-            CommandAudit.toLog(),
+            audit,
             Clock.systemUTC());
     LOG.info(
         "commands accepted operatorCas={} maxValidity={}",

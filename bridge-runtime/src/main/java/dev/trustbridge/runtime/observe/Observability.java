@@ -7,6 +7,7 @@ import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.ObservabilitySettings;
 import dev.trustbridge.runtime.health.CertificateHealthCheck;
+import dev.trustbridge.runtime.health.TrustStateHealthCheck;
 import dev.trustbridge.runtime.health.UplinkHealthCheck;
 import dev.trustbridge.runtime.observe.internal.CountingEnvelopeSigner;
 import dev.trustbridge.runtime.observe.internal.GatewayMeters;
@@ -20,6 +21,7 @@ import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ public final class Observability implements AutoCloseable {
   private final ObservabilitySettings settings;
   private final TrustBridgeMetrics metrics = new TrustBridgeMetrics();
   private Optional<ManagementBeans> beans = Optional.empty();
+  private TrustState trustState;
 
   private Observability(ObservabilitySettings settings) {
     this.settings = settings;
@@ -54,6 +57,21 @@ public final class Observability implements AutoCloseable {
   /** The gateway's meters. */
   public TrustBridgeMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The meters and readiness of the gateway's trust decisions, made on first call; evidence older
+   * than twice the attestation interval and a minute makes the gateway not ready.
+   */
+  public synchronized TrustState trustState(Duration attestationInterval) {
+    if (trustState == null) {
+      trustState =
+          new TrustState(
+              metrics.registry(),
+              Clock.systemUTC(),
+              attestationInterval.multipliedBy(2).plusMinutes(1));
+    }
+    return trustState;
   }
 
   /** The identity, with each signature of its vault timed. */
@@ -114,6 +132,9 @@ public final class Observability implements AutoCloseable {
         new CertificateHealthCheck(certificates, settings.certificateMinValidity(), clock));
     main.bind(
         UplinkHealthCheck.ID, new UplinkHealthCheck(mqtt, outboxStore, config.outbox().maxBytes()));
+    main.bind(
+        TrustStateHealthCheck.ID,
+        new TrustStateHealthCheck(trustState(config.attestation().interval())));
     main.configure()
         .metrics()
         .withEnabled(true)

@@ -25,6 +25,10 @@ import dev.trustbridge.trust.attest.GoldenSet;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -78,7 +82,14 @@ class AttestationGatewayTest {
 
   @Test
   void cleanStartTrusted_challengeAnswered_editedRouteQuarantinesAndIsNamed() throws Exception {
-    GatewayRig.writeConfig(config, pki, "attestation:\n  interval: 1s\n  pcr: 16\n");
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    GatewayRig.writeConfig(
+        config,
+        pki,
+        "attestation:\n  interval: 1s\n  pcr: 16\nobservability:\n  port: " + port + "\n");
     GatewayConfig loaded =
         new ConfigLoader(GatewayRig.environment(PLANT, pki, broker.tlsServerUri())).load(config);
     // the release side: the same code, class path and configuration give the golden set
@@ -138,6 +149,13 @@ class AttestationGatewayTest {
           .contains("is not golden");
       assertThat(gateway.isQuarantined()).isTrue();
       assertThat(gateway.attestation().hasDrifted()).isTrue();
+      HttpResponse<String> ready = get(port, "/observe/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("trustbridge-trust-state").contains("quarantined");
+      assertThat(get(port, "/observe/metrics").body())
+          .contains("trustbridge_quarantined 1.0")
+          .contains("trustbridge_integrity_drifted 1.0")
+          .containsPattern("trustbridge_attestations_total\\{result=\"published\"\\} [1-9]");
     }
   }
 
@@ -145,11 +163,21 @@ class AttestationGatewayTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       Optional<Mqtt5Publish> publish = publishes.receive(1, TimeUnit.SECONDS);
-      if (publish.isPresent() && wanted.test(publish.get().getPayloadAsBytes())) {
+      // retained evidence of earlier gateways of the same name is not this gateway's
+      if (publish.isPresent()
+          && !publish.get().isRetain()
+          && wanted.test(publish.get().getPayloadAsBytes())) {
         return publish.get().getPayloadAsBytes();
       }
     }
     throw new AssertionError("no such evidence on " + TOPIC + " within 60 s");
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String cli(Object... arguments) {

@@ -126,9 +126,9 @@ class OutboxFaultTest {
     GatewayRig.writeConfig(config, pki, "outbox:\n  maxBytes: 32KiB\n  whenFull: dropOldest\n");
     gateway = start(GatewayRig.unreachableBroker());
     await().atMost(PATIENCE).until(() -> status().droppedTotal() >= 30);
-    OutboxStatus full = status();
     gateway.close();
     gateway = null;
+    OutboxStatus full = status();
 
     assertThat(full.dropped().keySet()).containsExactly("full");
     assertThat(outboxStatusCommand())

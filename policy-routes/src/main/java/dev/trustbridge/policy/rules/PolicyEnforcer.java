@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * the sample is dropped). Command results: {@code permitted} or the reason code of the denial.
  */
 public final class PolicyEnforcer implements SampleBatchFilter {
+
+  private volatile DecisionListener listener = (direction, rule, result) -> {};
 
   /** The rule id that counts decisions no rule made. */
   public static final String DEFAULT_RULE = "default";
@@ -277,6 +280,18 @@ public final class PolicyEnforcer implements SampleBatchFilter {
 
   private void count(String direction, String rule, String result) {
     counts.computeIfAbsent(new Key(direction, rule, result), k -> new LongAdder()).increment();
+    listener.decided(direction, rule, result);
+  }
+
+  /** Told each decision as it is counted, such as to export it as a metric. */
+  public interface DecisionListener {
+    /** Must not throw or block. */
+    void decided(String direction, String rule, String result);
+  }
+
+  /** Sets who is told each decision; one listener, replacing the previous. */
+  public void setDecisionListener(DecisionListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Every decision so far, by direction, rule and result. */
