@@ -19,6 +19,7 @@ import dev.trustbridge.runtime.outbox.DurableOutbox;
 import dev.trustbridge.runtime.outbox.OutboxException;
 import dev.trustbridge.runtime.outbox.OutboxStore;
 import dev.trustbridge.trust.atrest.DataKey;
+import dev.trustbridge.trust.audit.AuditLog;
 import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.envelope.EnvelopeException;
 import dev.trustbridge.trust.vault.Identity;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,6 +61,10 @@ public final class Gateway implements AutoCloseable {
   private static final String ATTESTATION_TOPIC = "tb/v1/{site}/{gateway}/$attestation";
   private static final Duration ATTESTATION_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_NONCE_BYTES = 64;
+  private static final String AUDIT_TOPIC = "tb/v1/{site}/{gateway}/$audit";
+  private static final int AUDIT_CHECKPOINT_EVERY = 100;
+  private static final Duration AUDIT_CHECKPOINT_INTERVAL = Duration.ofMinutes(1);
+  private static final long AUDIT_ROTATE_BYTES = 16L << 20;
 
   /** Where stream positions were kept before the outbox store held them. */
   private static final String EARLIER_STATE_FILE = "streams.json";
@@ -75,6 +81,7 @@ public final class Gateway implements AutoCloseable {
   private final Optional<GatewayCommands> commands;
   private volatile boolean quarantined;
   private final TrustState trustState;
+  private final AuditLog audit;
   private final AtomicBoolean started = new AtomicBoolean();
   private final GatewayAttestation attestation;
   private final ScheduledExecutorService monitor =
@@ -98,6 +105,33 @@ public final class Gateway implements AutoCloseable {
     this.vault = vault;
     this.outboxStore = outboxStore;
     this.signing = signing;
+    this.audit =
+        AuditLog.open(
+            config.envelopes().stateDirectory().resolve("audit"),
+            signing.sessionKeys(),
+            Clock.systemUTC(),
+            AUDIT_CHECKPOINT_EVERY,
+            AUDIT_CHECKPOINT_INTERVAL,
+            AUDIT_ROTATE_BYTES,
+            this::publishCheckpoint);
+    audit.record(
+        "start",
+        Map.of(
+            "securityMode",
+            config.securityMode().configName(),
+            "configVersion",
+            config.configVersion().isPresent()
+                ? Long.toString(config.configVersion().getAsLong())
+                : "unsigned"));
+    signing
+        .sessionKeys()
+        .onRotation(
+            chain ->
+                audit.record(
+                    "session-key",
+                    Map.of(
+                        "serial", chain.get(0).getSerialNumber().toString(16),
+                        "notAfter", chain.get(0).getNotAfter().toInstant().toString())));
     // measured before any route is loaded, let alone started
     this.attestation =
         GatewayAttestation.start(
@@ -106,6 +140,12 @@ public final class Gateway implements AutoCloseable {
             config.identity().key().vault().isTpm(),
             Clock.systemUTC(),
             this::drifted);
+    audit.record(
+        "measured-start",
+        Map.of(
+            "level", attestation.level().name().toLowerCase(java.util.Locale.ROOT),
+            "pcr", Integer.toString(config.attestation().pcr())));
+    outboxStore.setAuditor(audit::record);
     this.observability = observability;
     this.main = new Main();
     main.configure()
@@ -148,7 +188,7 @@ public final class Gateway implements AutoCloseable {
                     policy,
                     List.of(modbus.writer(), opcua.writer()),
                     () -> quarantined,
-                    trustState.counting(CommandAudit.toLog()),
+                    trustState.counting(auditing(CommandAudit.toLog())),
                     signing.sessionKeys(),
                     mqtt));
     commands.ifPresent(c -> main.configure().addRoutesBuilder(c.routes(config.uplinks())));
@@ -210,8 +250,53 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Records each command decision in the audit log too, then passes it on. */
+  private CommandAudit auditing(CommandAudit next) {
+    return outcome -> {
+      Map<String, String> fields = new java.util.TreeMap<>();
+      fields.put("device", outcome.device());
+      fields.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+      fields.put("reason", outcome.reason());
+      outcome.id().ifPresent(id -> fields.put("id", id));
+      outcome.tag().ifPresent(tag -> fields.put("tag", tag));
+      outcome.signer().ifPresent(signer -> fields.put("signer", signer));
+      outcome.rule().ifPresent(rule -> fields.put("rule", rule));
+      try {
+        audit.record("command", fields);
+      } catch (RuntimeException e) {
+        LOG.error("command decision not audited error=\"{}\"", e.getMessage());
+      }
+      next.record(outcome);
+    };
+  }
+
+  /** Publishes an audit checkpoint retained on every uplink, once they run. */
+  private void publishCheckpoint(byte[] statement) {
+    if (!started.get()) {
+      return;
+    }
+    for (UplinkSettings uplink : config.uplinks()) {
+      try {
+        mqtt.publish(uplink.id(), AUDIT_TOPIC, statement, true, ATTESTATION_PUBLISH_TIMEOUT)
+            .whenComplete(
+                (result, error) -> {
+                  if (error != null) {
+                    LOG.warn(
+                        "audit checkpoint not published uplink={} error={}",
+                        uplink.id(),
+                        error.toString());
+                  }
+                });
+      } catch (RuntimeException e) {
+        // the uplink has stopped: the checkpoint stays in the log, the next start publishes anew
+        LOG.info("audit checkpoint kept, uplink stopped uplink={}", uplink.id());
+      }
+    }
+  }
+
   /** Measures again, then publishes fresh evidence; a drift has been handled by then. */
   private void monitorIntegrity() {
+    audit.checkpointIfPending();
     try {
       attestation.measureAgain();
     } catch (VaultException | RuntimeException e) {
@@ -223,6 +308,7 @@ public final class Gateway implements AutoCloseable {
   /** Quarantine: no command is executed any more; telemetry stops too if so configured. */
   private void drifted(List<String> components) {
     trustState.drifted(components);
+    audit.record("drift", Map.of("components", String.join(",", components)));
     setQuarantined(true);
     LOG.error(
         "gateway quarantined: its measured state differs from the attested start components={}",
@@ -435,6 +521,7 @@ public final class Gateway implements AutoCloseable {
    * sets it when the measured state drifts.
    */
   public void setQuarantined(boolean quarantined) {
+    audit.record("quarantine", Map.of("active", Boolean.toString(quarantined)));
     trustState.quarantined(quarantined);
     this.quarantined = quarantined;
     LOG.warn("gateway quarantine={}", quarantined);
@@ -468,6 +555,7 @@ public final class Gateway implements AutoCloseable {
       main.stop();
     } finally {
       attestation.close();
+      audit.close();
       commands.ifPresent(GatewayCommands::close);
       signing.close();
       outboxStore.close();

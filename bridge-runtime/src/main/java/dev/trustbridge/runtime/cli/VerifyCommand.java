@@ -36,7 +36,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     description = "Verify signed envelopes from a broker (or, with 'verify file', from a file).",
-    subcommands = {VerifyCommand.FromFile.class, VerifyAttestationCommand.class})
+    subcommands = {
+      VerifyCommand.FromFile.class,
+      VerifyAttestationCommand.class,
+      VerifyAuditCommand.class
+    })
 final class VerifyCommand implements Callable<Integer> {
 
   private static final String CERTS_FILTER = "tb/v1/+/+/$certs";

@@ -160,6 +160,23 @@ public final class DurableOutbox implements Outbox {
         notices.entrySet().stream()
             .map(e -> e.getKey() + ":" + e.getValue().fromSeq() + ".." + e.getValue().toSeq())
             .collect(Collectors.joining(",")));
+    notices.forEach(
+        (device, notice) ->
+            store.audit(
+                "outbox-drop",
+                Map.of(
+                    "uplink",
+                    uplink,
+                    "device",
+                    device,
+                    "reason",
+                    reason,
+                    "from",
+                    Long.toString(notice.fromSeq()),
+                    "to",
+                    Long.toString(notice.toSeq()),
+                    "count",
+                    Long.toString(notice.count()))));
     Map<String, String> topics = new TreeMap<>();
     dropped.forEach(record -> topics.put(record.device(), record.topic()));
     // verifiers learn from a signed notice in the stream which numbers the gateway dropped, and why

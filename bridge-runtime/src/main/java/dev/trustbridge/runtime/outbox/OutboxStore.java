@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -39,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import javax.crypto.AEADBadTagException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +106,7 @@ public final class OutboxStore implements AutoCloseable {
   private final Thread writer;
   private volatile boolean closing;
   private volatile boolean writeFailing;
+  private volatile BiConsumer<String, Map<String, String>> auditor = (type, fields) -> {};
   // the writer's last failure, so that retries log only what changes
   private String lastFailure;
 
@@ -236,6 +239,22 @@ public final class OutboxStore implements AutoCloseable {
   /** The outbox of one uplink, signing with {@code encoder}. */
   public DurableOutbox outbox(String uplink, OutboxSettings settings, SigningEncoder encoder) {
     return new DurableOutbox(this, uplink, settings, encoder, clock);
+  }
+
+  /**
+   * Sets who is told security events of the store: {@code outbox-tamper} for a quarantined record
+   * and {@code outbox-drop} for dropped envelopes.
+   */
+  public void setAuditor(BiConsumer<String, Map<String, String>> auditor) {
+    this.auditor = Objects.requireNonNull(auditor, "auditor");
+  }
+
+  void audit(String type, Map<String, String> fields) {
+    try {
+      auditor.accept(type, fields);
+    } catch (RuntimeException e) {
+      LOG.error("outbox event not audited type={} error=\"{}\"", type, e.getMessage());
+    }
   }
 
   /** The file of this store. */
@@ -852,6 +871,12 @@ public final class OutboxStore implements AutoCloseable {
     @Override
     public void committed(OutboxStore store) {
       store.account(record.uplink()).removed(record.size(), 1);
+      store.audit(
+          "outbox-tamper",
+          Map.of(
+              "uplink", record.uplink(),
+              "device", record.device(),
+              "seq", Long.toString(record.seq())));
       LOG.error(
           "outbox record failed authentication and is quarantined, not sent uplink={} device={}"
               + " seq={} id={} file={}",

@@ -157,6 +157,27 @@ class AttestationGatewayTest {
           .contains("trustbridge_integrity_drifted 1.0")
           .containsPattern("trustbridge_attestations_total\\{result=\"published\"\\} [1-9]");
     }
+    gateway.close();
+    gateway = null;
+
+    // the audit log holds the story, signed; an edited line is found
+    Path log = config.resolve("state/audit/audit.log");
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines)
+        .anyMatch(line -> line.contains("\"type\":\"start\""))
+        .anyMatch(line -> line.contains("\"type\":\"measured-start\""))
+        .anyMatch(line -> line.contains("\"type\":\"drift\"") && line.contains("route:routes/"))
+        .anyMatch(line -> line.contains("\"type\":\"quarantine\""));
+    assertThat(lines.get(lines.size() - 1)).contains("\"type\":\"checkpoint\"");
+    assertThat(cli("verify", "audit", "--trust-root", pki.caCertificateFile(), log))
+        .startsWith("0 INTACT");
+    lines.set(1, lines.get(1).replace("\"software\"", "\"tpm\""));
+    Files.write(log, lines);
+    assertThat(cli("verify", "audit", "--trust-root", pki.caCertificateFile(), log))
+        .startsWith("1 audit.log:3: prev is not the hash of the line before")
+        .contains("TAMPERED");
+    {
+    }
   }
 
   private static byte[] next(Mqtt5Publishes publishes, Predicate<byte[]> wanted) throws Exception {
