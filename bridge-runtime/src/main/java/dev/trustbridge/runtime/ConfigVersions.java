@@ -1,5 +1,7 @@
 package dev.trustbridge.runtime;
 
+import dev.trustbridge.trust.attest.TpmPlatform;
+import dev.trustbridge.trust.vault.VaultException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,14 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
- * The highest configuration bundle version this gateway has accepted, kept in the state directory,
- * so that an older bundle, however validly signed, is refused: rollback protection.
+ * The highest configuration bundle version this gateway has accepted, kept in the state directory
+ * and, with a TPM, in an owner NV index of the TPM (which a copied or restored state directory
+ * cannot reset), so that an older bundle, however validly signed, is refused: rollback protection.
  */
 final class ConfigVersions {
 
   static final String FILE = "config-version";
+
+  /** The TPM NV index of the counter. */
+  static final int NV_INDEX = 0x01500016;
 
   private ConfigVersions() {}
 
@@ -25,9 +32,13 @@ final class ConfigVersions {
    * @throws IllegalStateException if it is lower: a rollback
    * @throws IOException if the record cannot be read or written durably
    */
-  static void accept(Path stateDirectory, long version) throws IOException {
+  static void accept(Path stateDirectory, long version, Optional<TpmPlatform> tpm)
+      throws IOException, VaultException {
     Path file = stateDirectory.resolve(FILE);
     long highest = Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+    if (tpm.isPresent()) {
+      highest = Math.max(highest, tpm.get().readCounter(NV_INDEX).orElse(0));
+    }
     if (version < highest) {
       throw new IllegalStateException(
           "configuration bundle version "
@@ -36,6 +47,7 @@ final class ConfigVersions {
               + highest
               + " accepted before ("
               + file
+              + (tpm.isPresent() ? " and the TPM's NV index" : "")
               + "): rollback refused");
     }
     if (version > highest) {
@@ -52,6 +64,9 @@ final class ConfigVersions {
       }
       Files.move(
           temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (tpm.isPresent()) {
+        tpm.get().writeCounter(NV_INDEX, version);
+      }
     }
   }
 }

@@ -19,6 +19,7 @@ import dev.trustbridge.runtime.outbox.DurableOutbox;
 import dev.trustbridge.runtime.outbox.OutboxException;
 import dev.trustbridge.runtime.outbox.OutboxStore;
 import dev.trustbridge.trust.atrest.DataKey;
+import dev.trustbridge.trust.attest.TpmPlatform;
 import dev.trustbridge.trust.audit.AuditLog;
 import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.envelope.EnvelopeException;
@@ -33,12 +34,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -82,6 +87,10 @@ public final class Gateway implements AutoCloseable {
   private volatile boolean quarantined;
   private final TrustState trustState;
   private final AuditLog audit;
+  private static final Duration REFUSAL_AUDIT_INTERVAL = Duration.ofMinutes(1);
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> refusals =
+      new ConcurrentHashMap<>();
+  private final Map<String, Instant> refusalsAudited = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final GatewayAttestation attestation;
   private final ScheduledExecutorService monitor =
@@ -143,7 +152,7 @@ public final class Gateway implements AutoCloseable {
     audit.record(
         "measured-start",
         Map.of(
-            "level", attestation.level().name().toLowerCase(java.util.Locale.ROOT),
+            "level", attestation.level().name().toLowerCase(Locale.ROOT),
             "pcr", Integer.toString(config.attestation().pcr())));
     outboxStore.setAuditor(audit::record);
     this.observability = observability;
@@ -168,7 +177,7 @@ public final class Gateway implements AutoCloseable {
     mqtt.getConfiguration().setEncoder(signing.encoder());
     policy = new PolicyEnforcer(config.policy().orElse(Policy.none()), Clock.systemUTC());
     trustState = observability.trustState(config.attestation().interval());
-    trustState.observe(policy);
+    policy.setDecisionListener(this::decided);
     if (config.policy().isPresent()) {
       mqtt.setSampleBatchFilter(policy);
       LOG.info(
@@ -250,12 +259,39 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts every policy decision; audits telemetry refusals at most once a minute per rule and
+   * result, with how many there were, since they can come at polling rate (command decisions are
+   * audited one by one, see {@link #auditing}).
+   */
+  private void decided(String direction, String rule, String result) {
+    trustState.decided(direction, rule, result);
+    if (!PolicyEnforcer.TELEMETRY.equals(direction) || "allowed".equals(result)) {
+      return;
+    }
+    String key = rule + "/" + result;
+    long count = refusals.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    Instant now = Instant.now();
+    Instant last = refusalsAudited.get(key);
+    if (last == null || Duration.between(last, now).compareTo(REFUSAL_AUDIT_INTERVAL) >= 0) {
+      refusalsAudited.put(key, now);
+      refusals.get(key).addAndGet(-count);
+      try {
+        audit.record(
+            "policy-refusal",
+            Map.of("rule", rule, "result", result, "count", Long.toString(count)));
+      } catch (RuntimeException e) {
+        LOG.error("policy refusal not audited error=\"{}\"", e.getMessage());
+      }
+    }
+  }
+
   /** Records each command decision in the audit log too, then passes it on. */
   private CommandAudit auditing(CommandAudit next) {
     return outcome -> {
-      Map<String, String> fields = new java.util.TreeMap<>();
+      Map<String, String> fields = new TreeMap<>();
       fields.put("device", outcome.device());
-      fields.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+      fields.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
       fields.put("reason", outcome.reason());
       outcome.id().ifPresent(id -> fields.put("id", id));
       outcome.tag().ifPresent(tag -> fields.put("tag", tag));
@@ -371,6 +407,12 @@ public final class Gateway implements AutoCloseable {
       trustState.attested(false);
       return;
     }
+    audit.record(
+        "attestation",
+        Map.of(
+            "level", attestation.level().name().toLowerCase(Locale.ROOT),
+            "challenge", Boolean.toString(challenge.isPresent()),
+            "drifted", Boolean.toString(attestation.hasDrifted())));
     for (UplinkSettings uplink : config.uplinks()) {
       mqtt.publish(uplink.id(), ATTESTATION_TOPIC, evidence, true, ATTESTATION_PUBLISH_TIMEOUT)
           .whenComplete(
@@ -432,8 +474,15 @@ public final class Gateway implements AutoCloseable {
     Observability observability = Observability.create(config.observability());
     logStart(config);
     if (config.configVersion().isPresent()) {
-      ConfigVersions.accept(
-          config.envelopes().stateDirectory(), config.configVersion().getAsLong());
+      Path state = config.envelopes().stateDirectory();
+      if (config.identity().key().vault().isTpm()) {
+        try (TpmPlatform tpm =
+            TpmPlatform.open(config.attestation().tcti(), state.resolve("tpm-work"))) {
+          ConfigVersions.accept(state, config.configVersion().getAsLong(), Optional.of(tpm));
+        }
+      } else {
+        ConfigVersions.accept(state, config.configVersion().getAsLong(), Optional.empty());
+      }
       LOG.info("signed configuration accepted version={}", config.configVersion().getAsLong());
     }
     Vault vault = Vaults.open(config.identity().key().vault());

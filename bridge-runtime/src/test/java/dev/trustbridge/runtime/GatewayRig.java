@@ -6,6 +6,7 @@ import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
+import dev.trustbridge.trust.attest.TpmPlatform;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -121,8 +123,19 @@ public final class GatewayRig {
   }
 
   /** Accepts a configuration bundle version as a starting gateway does (rollback protection). */
-  public static void acceptConfigVersion(Path stateDirectory, long version) throws IOException {
-    ConfigVersions.accept(stateDirectory, version);
+  public static void acceptConfigVersion(Path stateDirectory, long version) throws Exception {
+    ConfigVersions.accept(stateDirectory, version, Optional.empty());
+  }
+
+  /** The TPM NV index that holds the highest accepted configuration version. */
+  public static int configVersionIndex() {
+    return ConfigVersions.NV_INDEX;
+  }
+
+  /** As {@link #acceptConfigVersion}, with the counter also in the TPM's NV index. */
+  public static void acceptConfigVersion(Path stateDirectory, long version, TpmPlatform tpm)
+      throws Exception {
+    ConfigVersions.accept(stateDirectory, version, Optional.of(tpm));
   }
 
   /** A TLS address where no broker listens. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -111,7 +112,7 @@ public final class GatewayAttestation implements AutoCloseable {
       LOG.info(
           "measured start components={} level={} pcr={} pcrValue={}",
           measured.size(),
-          attestation.level().name().toLowerCase(java.util.Locale.ROOT),
+          attestation.level().name().toLowerCase(Locale.ROOT),
           settings.pcr(),
           HexFormat.of().formatHex(Measurement.replay(measured)));
       if (tpm.isEmpty()) {

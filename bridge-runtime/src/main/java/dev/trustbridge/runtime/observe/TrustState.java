@@ -2,7 +2,6 @@ package dev.trustbridge.runtime.observe;
 
 import dev.trustbridge.policy.command.CommandAudit;
 import dev.trustbridge.policy.command.CommandOutcome;
-import dev.trustbridge.policy.rules.PolicyEnforcer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,15 +51,13 @@ public final class TrustState {
         .register(registry);
   }
 
-  /** Exports the enforcer's decisions as {@code trustbridge_policy_decisions_total}. */
-  public void observe(PolicyEnforcer policy) {
-    policy.setDecisionListener(
-        (direction, rule, result) ->
-            Counter.builder("trustbridge.policy.decisions")
-                .description("Policy decisions by direction, rule and result")
-                .tags("direction", direction, "rule", rule, "result", result)
-                .register(registry)
-                .increment());
+  /** Counts one policy decision as {@code trustbridge_policy_decisions_total}. */
+  public void decided(String direction, String rule, String result) {
+    Counter.builder("trustbridge.policy.decisions")
+        .description("Policy decisions by direction, rule and result")
+        .tags("direction", direction, "rule", rule, "result", result)
+        .register(registry)
+        .increment();
   }
 
   /** Counts each command outcome as {@code trustbridge_commands_total}, then passes it on. */
@@ -74,10 +72,7 @@ public final class TrustState {
     Counter.builder("trustbridge.commands")
         .description("Commands by result and reason code")
         .tags(
-            "result",
-            outcome.status().name().toLowerCase(java.util.Locale.ROOT),
-            "reason",
-            outcome.reason())
+            "result", outcome.status().name().toLowerCase(Locale.ROOT), "reason", outcome.reason())
         .register(registry)
         .increment();
   }

@@ -3,9 +3,11 @@ package dev.trustbridge.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustbridge.runtime.GatewayRig;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
+import dev.trustbridge.trust.attest.TpmPlatform;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -110,15 +112,32 @@ class ConfigBundleTest {
   @Test
   void olderVersionThanAccepted_isRefusedAsRollback() throws Exception {
     Path state = dir.resolve("state");
-    dev.trustbridge.runtime.GatewayRig.acceptConfigVersion(state, 5);
+    GatewayRig.acceptConfigVersion(state, 5);
 
-    assertThatThrownBy(() -> dev.trustbridge.runtime.GatewayRig.acceptConfigVersion(state, 4))
+    assertThatThrownBy(() -> GatewayRig.acceptConfigVersion(state, 4))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("configuration bundle version 4 is older than version 5")
         .hasMessageContaining("rollback refused");
-    dev.trustbridge.runtime.GatewayRig.acceptConfigVersion(state, 5);
-    dev.trustbridge.runtime.GatewayRig.acceptConfigVersion(state, 6);
+    GatewayRig.acceptConfigVersion(state, 5);
+    GatewayRig.acceptConfigVersion(state, 6);
     assertThat(Files.readString(state.resolve("config-version")).strip()).isEqualTo("6");
+  }
+
+  @Test
+  void withTpm_rollbackIsRefusedEvenAfterTheStateDirectoryIsRestored() throws Exception {
+    dev.trustbridge.sim.tokens.TokenRig.require();
+    Path state = dir.resolve("state");
+    try (TpmPlatform tpm = TpmPlatform.open(java.util.Optional.empty(), dir.resolve("tpm"))) {
+      long base = tpm.readCounter(GatewayRig.configVersionIndex()).orElse(0);
+      GatewayRig.acceptConfigVersion(state, base + 5, tpm);
+      // an attacker restores an old state directory: the TPM still remembers
+      Files.delete(state.resolve("config-version"));
+
+      assertThatThrownBy(() -> GatewayRig.acceptConfigVersion(state, base + 4, tpm))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("rollback refused");
+      assertThat(tpm.readCounter(GatewayRig.configVersionIndex())).hasValue(base + 5);
+    }
   }
 
   private String sign(IssuedCertificate publisher, long version) {

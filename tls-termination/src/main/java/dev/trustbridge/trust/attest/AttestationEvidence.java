@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -122,7 +123,7 @@ public record AttestationEvidence(
       json.writeStringField("gateway", gateway);
       json.writeStringField("time", time.toString());
       json.writeStringField("nonce", base64.encodeToString(nonce));
-      json.writeStringField("level", level.name().toLowerCase(java.util.Locale.ROOT));
+      json.writeStringField("level", level.name().toLowerCase(Locale.ROOT));
       json.writeNumberField("pcr", pcr);
       json.writeArrayFieldStart("events");
       for (Event event : events) {
@@ -164,7 +165,7 @@ public record AttestationEvidence(
     }
     Level level;
     try {
-      level = Level.valueOf(text(root, "level").toUpperCase(java.util.Locale.ROOT));
+      level = Level.valueOf(text(root, "level").toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("evidence level '" + root.get("level") + "' is unknown");
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -204,10 +205,7 @@ public final class AttestationVerifier {
     public String summary() {
       StringBuilder text =
           new StringBuilder(trusted ? "TRUSTED" : "UNTRUSTED")
-              .append(
-                  level
-                      .map(l -> " level=" + l.name().toLowerCase(java.util.Locale.ROOT))
-                      .orElse(""))
+              .append(level.map(l -> " level=" + l.name().toLowerCase(Locale.ROOT)).orElse(""))
               .append(site.isEmpty() ? "" : " gateway=" + site + "/" + gateway)
               .append(time.map(t -> " time=" + t).orElse(""));
       level

@@ -4,6 +4,7 @@ import dev.trustbridge.trust.tpm.internal.Tpm2Tools;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.VaultException.Reason;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The TPM functions that attestation needs, through tpm2-tools: resetting and extending a PCR,
@@ -130,6 +132,46 @@ public final class TpmPlatform implements AutoCloseable {
         "-f",
         "plain");
     return new Quote(read(message), read(signature));
+  }
+
+  /**
+   * The 8-byte counter in an owner NV index, if the index is defined.
+   *
+   * @param index such as {@code 0x01500016}
+   */
+  public OptionalLong readCounter(int index) throws VaultException {
+    String handle = "0x" + Integer.toHexString(index);
+    byte[] value;
+    try {
+      value = tools.run(new byte[0], "tpm2_nvread", handle, "-C", "o", "-s", "8");
+    } catch (VaultException e) {
+      if (e.getMessage().contains("0x18b") || e.getMessage().contains("0x18B")) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+    if (value.length != 8) {
+      throw new VaultException(
+          Reason.OPERATION_FAILED, "NV index " + handle + " does not hold an 8-byte counter");
+    }
+    return OptionalLong.of(ByteBuffer.wrap(value).getLong());
+  }
+
+  /** Writes the counter, defining the owner NV index (owner read and write) on first use. */
+  public void writeCounter(int index, long value) throws VaultException {
+    String handle = "0x" + Integer.toHexString(index);
+    if (readCounter(index).isEmpty()) {
+      tools.run(
+          new byte[0], "tpm2_nvdefine", handle, "-C", "o", "-s", "8", "-a", "ownerread|ownerwrite");
+    }
+    tools.run(
+        ByteBuffer.allocate(8).putLong(value).array(),
+        "tpm2_nvwrite",
+        handle,
+        "-C",
+        "o",
+        "-i",
+        "-");
   }
 
   private PublicKey publicKey(Path pem) throws VaultException {

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,7 +115,7 @@ public final class AuditLog implements AutoCloseable {
         last =
             files
                 .filter(p -> p.getFileName().toString().matches("audit-\\d+\\.log"))
-                .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                .max(Comparator.comparing(p -> p.getFileName().toString()))
                 .orElse(file);
       }
     }
