@@ -14,8 +14,10 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.policy.verify.VerifyEnvelope;
+import dev.trustbridge.runtime.attest.GatewayMeasurements;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
+import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.health.VaultHealthCheck;
 import dev.trustbridge.runtime.observe.TrustBridgeMetrics;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
@@ -23,6 +25,10 @@ import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
 import dev.trustbridge.sim.modbus.SimulatedDevice;
 import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.trust.attest.AttestationEvidence.Level;
+import dev.trustbridge.trust.attest.AttestationVerifier;
+import dev.trustbridge.trust.attest.AttestationVerifier.Verdict;
+import dev.trustbridge.trust.attest.GoldenSet;
 import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
@@ -33,6 +39,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -107,6 +115,7 @@ abstract class GatewayIntegrationTest {
   private final EmbeddedBroker broker;
   private final DevelopmentPki pki;
   private Gateway gateway;
+  private GatewayConfig config;
   private Mqtt5BlockingClient observer;
   private EnvelopeVerifier verifier;
 
@@ -177,7 +186,8 @@ abstract class GatewayIntegrationTest {
 
     observer = observer();
     verifier = EnvelopeVerifier.create(List.of(pki.caCertificate()));
-    gateway = Gateway.start(new ConfigLoader(environment).load(configDirectory));
+    config = new ConfigLoader(environment).load(configDirectory);
+    gateway = Gateway.start(config);
   }
 
   @AfterEach
@@ -307,6 +317,32 @@ abstract class GatewayIntegrationTest {
 
       assertThat(second.seq()).isEqualTo(first.seq() + 1);
       assertThat(second.prev()).contains(first.hash());
+    }
+  }
+
+  @Test
+  void attestation_answersAChallenge_verifiesAgainstGoldenAtTheVaultsLevel() throws Exception {
+    AttestationVerifier verifier =
+        new AttestationVerifier(
+            EnvelopeVerifier.create(List.of(pki.caCertificate())),
+            GoldenSet.of(new GatewayMeasurements().measure(config)),
+            Duration.ofMinutes(5),
+            Clock.systemUTC());
+    byte[] nonce = new byte[32];
+    new SecureRandom().nextBytes(nonce);
+    try (Mqtt5Publishes publishes = subscribe("tb/v1/it-site/it-gw/$attestation")) {
+      observer
+          .publishWith()
+          .topic("tb/v1/it-site/it-gw/$attestation/challenge")
+          .payload(nonce)
+          .send();
+      Verdict verdict;
+      do {
+        verdict = verifier.verify(next(publishes).getPayloadAsBytes(), Optional.of(nonce));
+      } while (verdict.problems().stream().anyMatch(p -> p.startsWith("nonce:")));
+
+      assertThat(verdict.trusted()).as(verdict.summary()).isTrue();
+      assertThat(verdict.level()).contains(hardwareVault() ? Level.TPM : Level.SOFTWARE);
     }
   }
 

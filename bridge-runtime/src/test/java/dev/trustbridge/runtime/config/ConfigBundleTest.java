@@ -102,6 +102,18 @@ class ConfigBundleTest {
   }
 
   @Test
+  void alteredBundle_isRefusedForItsSignature() throws Exception {
+    sign(pki.operatorCertificate("publisher", "config-publisher"), 2);
+    Path bundle = dir.resolve(ConfigBundle.FILE);
+    String signed = Files.readString(bundle);
+    int at = signed.indexOf("\"signature\":\"") + 20;
+    char flipped = signed.charAt(at) == 'A' ? 'B' : 'A';
+    Files.writeString(bundle, signed.substring(0, at) + flipped + signed.substring(at + 1));
+
+    assertThat(problems()).singleElement().asString().contains("not accepted (bad-signature)");
+  }
+
+  @Test
   void signerOfAnotherCa_isRefused() throws Exception {
     DevelopmentPki other = DevelopmentPki.openOrCreate(otherPkiDirectory);
     sign(other, other.operatorCertificate("intruder", "config-publisher"), 1);
