@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
@@ -447,21 +445,7 @@ abstract class GatewayIntegrationTest {
     return publishes;
   }
 
-  /** A cloud-side subscriber on the development PKI, independent of the gateway's code. */
   private Mqtt5BlockingClient observer() {
-    Mqtt5BlockingClient client =
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier("it-observer-" + System.nanoTime())
-            .serverHost(EmbeddedBroker.HOST)
-            .serverPort(broker.tlsPort())
-            .sslConfig(
-                MqttClientSslConfig.builder()
-                    .keyManagerFactory(pki.keyManagerFactory("observer"))
-                    .trustManagerFactory(pki.trustManagerFactory())
-                    .build())
-            .buildBlocking();
-    client.connect();
-    return client;
+    return GatewayRig.observer(broker, pki, "it-observer");
   }
 }

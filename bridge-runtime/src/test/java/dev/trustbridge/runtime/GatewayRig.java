@@ -1,5 +1,8 @@
 package dev.trustbridge.runtime;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.outbox.OutboxStore;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
@@ -136,6 +139,28 @@ public final class GatewayRig {
   public static void acceptConfigVersion(Path stateDirectory, long version, TpmPlatform tpm)
       throws Exception {
     ConfigVersions.accept(stateDirectory, version, Optional.of(tpm));
+  }
+
+  /**
+   * A cloud-side MQTT 5 subscriber on the development PKI, connected to the embedded broker with
+   * mutual TLS, independent of the gateway's code.
+   */
+  public static Mqtt5BlockingClient observer(
+      EmbeddedBroker broker, DevelopmentPki pki, String name) {
+    Mqtt5BlockingClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier(name + "-" + System.nanoTime())
+            .serverHost(EmbeddedBroker.HOST)
+            .serverPort(broker.tlsPort())
+            .sslConfig(
+                MqttClientSslConfig.builder()
+                    .keyManagerFactory(pki.keyManagerFactory("observer"))
+                    .trustManagerFactory(pki.trustManagerFactory())
+                    .build())
+            .buildBlocking();
+    client.connect();
+    return client;
   }
 
   /** A TLS address where no broker listens. */

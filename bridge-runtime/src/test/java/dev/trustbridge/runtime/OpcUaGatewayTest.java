@@ -2,8 +2,6 @@ package dev.trustbridge.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
@@ -325,19 +323,6 @@ class OpcUaGatewayTest {
   }
 
   private Mqtt5BlockingClient observer() {
-    Mqtt5BlockingClient client =
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier("opcua-observer-" + System.nanoTime())
-            .serverHost(EmbeddedBroker.HOST)
-            .serverPort(broker.tlsPort())
-            .sslConfig(
-                MqttClientSslConfig.builder()
-                    .keyManagerFactory(pki.keyManagerFactory("observer"))
-                    .trustManagerFactory(pki.trustManagerFactory())
-                    .build())
-            .buildBlocking();
-    client.connect();
-    return client;
+    return GatewayRig.observer(broker, pki, "opcua-observer");
   }
 }
