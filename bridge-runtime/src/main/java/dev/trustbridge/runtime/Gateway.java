@@ -221,7 +221,7 @@ public final class Gateway implements AutoCloseable {
     main.configure().health().withEnabled(true);
     main.bind(VaultHealthCheck.ID, new VaultHealthCheck(vault, identity));
     observability.install(
-        main, config, vault, identity, outboxStore, signing.sessionKeys(), modbus, mqtt);
+        main, config, vault, identity, outboxStore, signing.sessionKeys(), modbus, opcua, mqtt);
   }
 
   /** Once every route runs: publishes chains and evidence, and starts monitoring integrity. */

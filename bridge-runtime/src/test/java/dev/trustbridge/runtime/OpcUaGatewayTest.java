@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.trustbridge.adapters.opcua.OpcUaApplicationIdentity;
 import dev.trustbridge.runtime.cli.TrustBridgeCli;
 import dev.trustbridge.runtime.config.ConfigLoader;
+import dev.trustbridge.runtime.observe.TrustBridgeMetrics;
 import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.broker.EmbeddedBrokerExtension;
 import dev.trustbridge.sim.opcua.OpcUaSimulator;
@@ -19,6 +20,7 @@ import dev.trustbridge.trust.envelope.EnvelopeContent;
 import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeVerifier;
 import dev.trustbridge.trust.envelope.VerificationResult;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -250,6 +252,26 @@ class OpcUaGatewayTest {
       assertThat(bottles.quality()).as(device).isEqualTo("GOOD");
       assertThat((Long) bottles.value()).as(device).isPositive();
     }
+    MeterRegistry registry = TrustBridgeMetrics.of(gateway.camelContext()).orElseThrow().registry();
+    for (String device : SECURED_DEVICES) {
+      assertThat(
+              registry
+                  .get("trustbridge.device.connected")
+                  .tag("device", device)
+                  .tag("protocol", "opcua")
+                  .gauge()
+                  .value())
+          .as(device + " connected")
+          .isEqualTo(1.0);
+    }
+    assertThat(
+            registry
+                .get("trustbridge.certificate.expiry")
+                .tag("certificate", "opcua-client")
+                .gauge()
+                .value())
+        .as("seconds until the OPC UA application certificate expires")
+        .isGreaterThan(300 * 24 * 3600.0);
   }
 
   @Test

@@ -4,6 +4,8 @@ import dev.trustbridge.adapters.modbus.ModbusComponent;
 import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
+import dev.trustbridge.adapters.opcua.OpcUaComponent;
+import dev.trustbridge.adapters.opcua.OpcUaDevice;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.ObservabilitySettings;
 import dev.trustbridge.runtime.health.CertificateHealthCheck;
@@ -97,6 +99,7 @@ public final class Observability implements AutoCloseable {
       OutboxStore outboxStore,
       SessionKeys sessionKeys,
       ModbusComponent modbus,
+      OpcUaComponent opcua,
       MqttComponent mqtt) {
     Clock clock = Clock.systemUTC();
     List<String> uplinks = config.uplinks().stream().map(UplinkSettings::id).toList();
@@ -104,6 +107,10 @@ public final class Observability implements AutoCloseable {
     List<WatchedCertificate> certificates = new ArrayList<>();
     certificates.add(WatchedCertificate.identity(identity));
     certificates.add(WatchedCertificate.session(sessionKeys));
+    if (opcua.getApplicationIdentity() != null) {
+      certificates.add(
+          WatchedCertificate.opcuaClient(opcua.getApplicationIdentity().certificate()));
+    }
     for (UplinkSettings uplink : config.uplinks()) {
       uplink
           .caCertificateFile()
@@ -112,6 +119,9 @@ public final class Observability implements AutoCloseable {
 
     var registry = metrics.registry();
     modbus.setPollListener(GatewayMeters.devices(registry, "modbus", devices));
+    opcua.setStateListener(
+        GatewayMeters.connections(
+            registry, "opcua", config.opcuaDevices().stream().map(OpcUaDevice::id).toList()));
     GatewayMeters.uplinks(registry, mqtt, uplinks);
     GatewayMeters.outboxes(registry, outboxStore, uplinks, clock);
     GatewayMeters.certificates(registry, certificates, clock);

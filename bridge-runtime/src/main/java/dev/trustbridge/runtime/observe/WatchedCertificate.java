@@ -32,6 +32,12 @@ public record WatchedCertificate(String name, Supplier<Instant> notAfter, boolea
         "identity", () -> identity.certificateChain().get(0).getNotAfter().toInstant(), true);
   }
 
+  /** The gateway's OPC UA application instance certificate. */
+  public static WatchedCertificate opcuaClient(X509Certificate certificate) {
+    return new WatchedCertificate(
+        "opcua-client", () -> certificate.getNotAfter().toInstant(), true);
+  }
+
   /** The session certificate that signs now. */
   public static WatchedCertificate session(SessionKeys keys) {
     return new WatchedCertificate(

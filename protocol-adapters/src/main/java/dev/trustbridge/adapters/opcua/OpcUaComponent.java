@@ -11,10 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.spi.annotations.Component;
@@ -38,6 +40,7 @@ public class OpcUaComponent extends DefaultComponent {
   private final Map<String, OpcUaDevice> devices = new LinkedHashMap<>();
   private final Map<String, DeviceConnection> connections = new LinkedHashMap<>();
   private OpcUaApplicationIdentity applicationIdentity;
+  private BiConsumer<String, Boolean> stateListener = (device, up) -> {};
   private boolean developmentMode;
   private String configDirectory = "DIR";
   private long reconnectDelay = 1000;
@@ -138,6 +141,15 @@ public class OpcUaComponent extends DefaultComponent {
     return connection.write(tag, value);
   }
 
+  /**
+   * Sets who is told, per device, when its session comes up ({@code true}) and when it goes down
+   * ({@code false}), such as the gateway's metrics; set before the component starts. Must not
+   * block.
+   */
+  public void setStateListener(BiConsumer<String, Boolean> stateListener) {
+    this.stateListener = Objects.requireNonNull(stateListener, "stateListener");
+  }
+
   /** What writes permitted commands to this component's devices. */
   public DeviceWriter writer() {
     return new OpcUaWriter(this, id -> Optional.ofNullable(device(id)));
@@ -192,7 +204,8 @@ public class OpcUaComponent extends DefaultComponent {
                 Duration.ofMillis(reconnectDelay),
                 Duration.ofMillis(maxReconnectDelay),
                 ThreadLocalRandom.current()),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            stateListener);
     connections.put(deviceId, connection);
     connection.start();
     return connection;

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,13 +63,23 @@ public final class GatewayMeters {
   }
 
   /**
-   * Registers the connection state and poll latency of each device and returns the listener that
-   * feeds them.
+   * Registers the connection state of each device of a protocol without polls of its own (OPC UA
+   * subscriptions) and returns the listener that feeds it.
    */
-  public static PollListener devices(
+  public static BiConsumer<String, Boolean> connections(
+      MeterRegistry registry, String protocol, Collection<String> deviceIds) {
+    Map<String, AtomicInteger> connected = connectionGauges(registry, protocol, deviceIds);
+    return (device, up) -> {
+      AtomicInteger state = connected.get(device);
+      if (state != null) {
+        state.set(up ? 1 : 0);
+      }
+    };
+  }
+
+  private static Map<String, AtomicInteger> connectionGauges(
       MeterRegistry registry, String protocol, Collection<String> deviceIds) {
     Map<String, AtomicInteger> connected = new ConcurrentHashMap<>();
-    Map<String, Timer> polls = new ConcurrentHashMap<>();
     for (String device : deviceIds) {
       AtomicInteger state = new AtomicInteger();
       connected.put(device, state);
@@ -78,6 +89,19 @@ public final class GatewayMeters {
           .tag("device", device)
           .tag("protocol", protocol)
           .register(registry);
+    }
+    return connected;
+  }
+
+  /**
+   * Registers the connection state and poll latency of each device and returns the listener that
+   * feeds them.
+   */
+  public static PollListener devices(
+      MeterRegistry registry, String protocol, Collection<String> deviceIds) {
+    Map<String, AtomicInteger> connected = connectionGauges(registry, protocol, deviceIds);
+    Map<String, Timer> polls = new ConcurrentHashMap<>();
+    for (String device : deviceIds) {
       polls.put(
           device,
           Timer.builder("trustbridge.device.poll")

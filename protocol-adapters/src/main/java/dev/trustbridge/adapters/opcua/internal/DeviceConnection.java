@@ -24,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceConnection implements AutoCloseable {
 
+  // told the device id and true on every session up, false on every transition to down
+  private final BiConsumer<String, Boolean> stateListener;
+
   private static final Logger LOG = LoggerFactory.getLogger(DeviceConnection.class);
   private static final Duration MIN_PUBLISHING_INTERVAL = Duration.ofMillis(50);
 
@@ -82,8 +86,14 @@ public final class DeviceConnection implements AutoCloseable {
   private volatile State state = State.CONNECTING;
   private String downReason = "";
 
-  public DeviceConnection(OpcUaDevice device, SessionOpener opener, Backoff backoff, Clock clock) {
+  public DeviceConnection(
+      OpcUaDevice device,
+      SessionOpener opener,
+      Backoff backoff,
+      Clock clock,
+      BiConsumer<String, Boolean> stateListener) {
     this.device = device;
+    this.stateListener = stateListener;
     this.opener = opener;
     this.backoff = backoff;
     this.clock = clock;
@@ -219,6 +229,7 @@ public final class DeviceConnection implements AutoCloseable {
     backoff.reset();
     State before = state;
     state = State.UP;
+    stateListener.accept(device.id(), true);
     LOG.info(
         "opcua device up device={} endpoint={} security={} subscribed={} polled={} recovered={}",
         device.id(),
@@ -348,6 +359,7 @@ public final class DeviceConnection implements AutoCloseable {
     Duration delay = backoff.nextDelay();
     if (state != State.DOWN) {
       state = State.DOWN;
+      stateListener.accept(device.id(), false);
       LOG.warn(
           "opcua device down device={} endpoint={} reason=\"{}\" retryInMs={} whileDown={}",
           device.id(),
