@@ -22,6 +22,20 @@ import org.junit.jupiter.api.Test;
 class BenchmarkStatesTest {
 
   @Test
+  void policyAdmit_withAndWithoutCel_passesEverySampleOfTheBatch() throws Exception {
+    for (String condition : List.of("patterns", "cel")) {
+      PolicyEvaluateBenchmark benchmark = new PolicyEvaluateBenchmark();
+      benchmark.samplesPerBatch = 10;
+      benchmark.condition = condition;
+      benchmark.start();
+
+      assertThat(benchmark.admit())
+          .as(condition)
+          .hasValueSatisfying(batch -> assertThat(batch.samples()).hasSize(10));
+    }
+  }
+
+  @Test
   void verifyWarm_pastEveryWarmVerifier_coldVerifierTakesOverAndAllVerify() throws Exception {
     EnvelopeVerifyBenchmark benchmark = verifyBenchmark(ChainMode.EMBEDDED);
     benchmark.warmVerifiers();
