@@ -79,6 +79,10 @@ final class BenchGateway implements AutoCloseable {
     return identity;
   }
 
+  Vault vault() {
+    return vault;
+  }
+
   SessionKeys keys() {
     return keys;
   }

@@ -22,6 +22,26 @@ import org.junit.jupiter.api.Test;
 class BenchmarkStatesTest {
 
   @Test
+  void outboxAccept_threeBatches_areCommittedEncryptedInTheStore() throws Exception {
+    OutboxAppendBenchmark benchmark = new OutboxAppendBenchmark();
+    benchmark.samplesPerBatch = 10;
+    benchmark.start();
+    try {
+      OutboxAppendBenchmark.Device device = new OutboxAppendBenchmark.Device();
+      device.pick(benchmark);
+      for (int i = 0; i < 3; i++) {
+        benchmark.acceptOneDevice(device);
+      }
+
+      assertThat(benchmark.status())
+          .singleElement()
+          .satisfies(s -> assertThat(s.depth()).isEqualTo(3));
+    } finally {
+      benchmark.stop();
+    }
+  }
+
+  @Test
   void policyAdmit_withAndWithoutCel_passesEverySampleOfTheBatch() throws Exception {
     for (String condition : List.of("patterns", "cel")) {
       PolicyEvaluateBenchmark benchmark = new PolicyEvaluateBenchmark();
