@@ -22,6 +22,17 @@ import org.junit.jupiter.api.Test;
 class BenchmarkStatesTest {
 
   @Test
+  void modbusDecode_fullRead_givesOneSamplePerTag() {
+    ModbusDecodeBenchmark benchmark = new ModbusDecodeBenchmark();
+    benchmark.type = "float32";
+    benchmark.start();
+    assertThat(benchmark.decode()).hasSize(62).allSatisfy(s -> assertThat(s.value()).isNotNull());
+    benchmark.type = "int16";
+    benchmark.start();
+    assertThat(benchmark.decode()).hasSize(125);
+  }
+
+  @Test
   void outboxAccept_threeBatches_areCommittedEncryptedInTheStore() throws Exception {
     OutboxAppendBenchmark benchmark = new OutboxAppendBenchmark();
     benchmark.samplesPerBatch = 10;
