@@ -32,10 +32,25 @@ final class ConfigVersions {
    * @throws IllegalStateException if it is lower: a rollback
    * @throws IOException if the record cannot be read or written durably
    */
+  private static long stored(Path file) throws IOException {
+    String text = Files.readString(file).strip();
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IOException(
+          file
+              + " holds '"
+              + text
+              + "', not the highest accepted configuration version; restore it from a backup"
+              + " (deleting it gives up rollback protection until the next start)",
+          e);
+    }
+  }
+
   static void accept(Path stateDirectory, long version, Optional<TpmPlatform> tpm)
       throws IOException, VaultException {
     Path file = stateDirectory.resolve(FILE);
-    long highest = Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+    long highest = Files.exists(file) ? stored(file) : 0;
     if (tpm.isPresent()) {
       highest = Math.max(highest, tpm.get().readCounter(NV_INDEX).orElse(0));
     }

@@ -4,19 +4,17 @@ import dev.trustbridge.runtime.config.ConfigException;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.config.GatewayIdentity;
 import dev.trustbridge.trust.vault.Identity;
+import dev.trustbridge.trust.vault.PemCertificates;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.VaultException;
 import dev.trustbridge.trust.vault.Vaults;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,17 +240,6 @@ final class KeysCommand {
 
   /** The certificates of a PEM file, in file order. */
   static List<X509Certificate> readChain(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> chain =
-          CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-              .map(X509Certificate.class::cast)
-              .toList();
-      if (chain.isEmpty()) {
-        throw new IOException(file + " holds no certificate");
-      }
-      return chain;
-    } catch (CertificateException e) {
-      throw new IOException(file + " is not a PEM certificate chain: " + e.getMessage(), e);
-    }
+    return PemCertificates.read(file);
   }
 }

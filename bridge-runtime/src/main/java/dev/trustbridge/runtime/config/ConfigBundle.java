@@ -15,6 +15,7 @@ import dev.trustbridge.policy.signer.Refusal;
 import dev.trustbridge.policy.signer.SignerTrust;
 import dev.trustbridge.runtime.config.internal.Problems;
 import dev.trustbridge.trust.attest.Measurement;
+import dev.trustbridge.trust.vault.PemCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,10 +127,10 @@ public final class ConfigBundle {
     }
     SignerTrust.Verified verified;
     try {
-      verified = new SignerTrust(readCertificates(signers), TYPE).verify(bundle, Instant.now());
+      verified = new SignerTrust(PemCertificates.read(signers), TYPE).verify(bundle, Instant.now());
     } catch (Refusal e) {
       return problem(problems, "not accepted (" + e.reason() + "): " + e.getMessage());
-    } catch (IOException | CertificateException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       return problem(problems, "its signers " + signers + " cannot be read: " + e.getMessage());
     }
     JsonNode manifest;
@@ -185,20 +184,6 @@ public final class ConfigBundle {
       digests.put(name, Measurement.ofFile(name, file).sha256());
     }
     return digests;
-  }
-
-  private static List<X509Certificate> readCertificates(Path file)
-      throws IOException, CertificateException {
-    try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> certificates = new ArrayList<>();
-      CertificateFactory.getInstance("X.509")
-          .generateCertificates(in)
-          .forEach(c -> certificates.add((X509Certificate) c));
-      if (certificates.isEmpty()) {
-        throw new CertificateException("no certificate in " + file);
-      }
-      return certificates;
-    }
   }
 
   private static OptionalLong problem(Problems problems, String message) {

@@ -14,13 +14,9 @@ import dev.trustbridge.runtime.config.internal.Problems;
 import dev.trustbridge.runtime.config.internal.Substitution;
 import dev.trustbridge.runtime.config.internal.YamlFiles;
 import dev.trustbridge.runtime.config.internal.YamlMapping;
+import dev.trustbridge.trust.vault.PemCertificates;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -297,20 +293,10 @@ final class PolicyReader {
                 return Optional.empty();
               }
               Path file = directory.resolve(ca.get());
-              try (InputStream in = Files.newInputStream(file)) {
-                List<X509Certificate> certificates = new ArrayList<>();
-                for (var certificate :
-                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                  certificates.add((X509Certificate) certificate);
-                }
-                if (certificates.isEmpty()) {
-                  section.problem("operatorCa", "file " + file + " holds no certificate");
-                  return Optional.empty();
-                }
-                return Optional.of(new CommandSettings(certificates, maxValidity));
-              } catch (IOException | CertificateException e) {
-                section.problem(
-                    "operatorCa", "cannot read certificates from " + file + ": " + e.getMessage());
+              try {
+                return Optional.of(new CommandSettings(PemCertificates.read(file), maxValidity));
+              } catch (IOException e) {
+                section.problem("operatorCa", e.getMessage());
                 return Optional.empty();
               }
             });

@@ -2,16 +2,11 @@ package dev.trustbridge.runtime.observe;
 
 import dev.trustbridge.trust.envelope.SessionKeys;
 import dev.trustbridge.trust.vault.Identity;
+import dev.trustbridge.trust.vault.PemCertificates;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
@@ -51,24 +46,16 @@ public record WatchedCertificate(String name, Supplier<Instant> notAfter, boolea
    * @throws IllegalArgumentException if the file holds no readable certificate
    */
   public static WatchedCertificate brokerCa(String uplink, Path caFile) {
-    Instant earliest = null;
-    try (InputStream in = Files.newInputStream(caFile)) {
-      Collection<? extends Certificate> certificates =
-          CertificateFactory.getInstance("X.509").generateCertificates(in);
-      for (Certificate certificate : certificates) {
-        Instant notAfter = ((X509Certificate) certificate).getNotAfter().toInstant();
-        if (earliest == null || notAfter.isBefore(earliest)) {
-          earliest = notAfter;
-        }
-      }
-    } catch (IOException | CertificateException e) {
-      throw new IllegalArgumentException(
-          "uplink '" + uplink + "': cannot read CA certificates in " + caFile + ": " + e, e);
+    Instant expiry;
+    try {
+      expiry =
+          PemCertificates.read(caFile).stream()
+              .map(certificate -> certificate.getNotAfter().toInstant())
+              .min(Instant::compareTo)
+              .orElseThrow();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("uplink '" + uplink + "': " + e.getMessage(), e);
     }
-    if (earliest == null) {
-      throw new IllegalArgumentException("uplink '" + uplink + "': no certificate in " + caFile);
-    }
-    Instant expiry = earliest;
     return new WatchedCertificate("broker-ca:" + uplink, () -> expiry, true);
   }
 }

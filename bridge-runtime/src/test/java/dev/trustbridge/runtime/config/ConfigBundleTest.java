@@ -136,6 +136,17 @@ class ConfigBundleTest {
   }
 
   @Test
+  void unreadableVersionRecord_isRefusedNamingTheFileAndTheRemedy() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Files.writeString(state.resolve("config-version"), "seven\n");
+
+    assertThatThrownBy(() -> GatewayRig.acceptConfigVersion(state, 8))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining(state.resolve("config-version").toString())
+        .hasMessageContaining("restore it from a backup");
+  }
+
+  @Test
   void withTpm_rollbackIsRefusedEvenAfterTheStateDirectoryIsRestored() throws Exception {
     dev.trustbridge.sim.tokens.TokenRig.require();
     Path state = dir.resolve("state");

@@ -52,7 +52,7 @@ public final class EnvelopeVerifierImpl implements EnvelopeVerifier {
       ChainValidator.Chain chain = chains.check(parsed.x5c());
       verifySignature(chain, parsed);
       chain.requireValidAt(named.time());
-      requireIdentity(chain, new StreamId(named.site(), named.gateway(), "statement"));
+      requireIdentity(chain, named.site(), named.gateway());
       return new SignedStatement(
           type,
           named.site(),
@@ -91,7 +91,7 @@ public final class EnvelopeVerifierImpl implements EnvelopeVerifier {
         throw payloadProblem;
       }
       chain.requireValidAt(payload.time());
-      requireIdentity(chain, payload.stream());
+      requireIdentity(chain, payload.stream().site(), payload.stream().gateway());
     } catch (Rejection e) {
       return failed(e, claimed);
     }
@@ -151,16 +151,15 @@ public final class EnvelopeVerifierImpl implements EnvelopeVerifier {
     }
   }
 
-  private static void requireIdentity(ChainValidator.Chain chain, StreamId stream)
+  private static void requireIdentity(ChainValidator.Chain chain, String site, String gateway)
       throws Rejection {
-    if (!chain.names().gateway().equals(stream.gateway())
-        || !chain.names().site().equals(stream.site())) {
+    if (!chain.names().gateway().equals(gateway) || !chain.names().site().equals(site)) {
       throw new Rejection(
           Failure.IDENTITY_MISMATCH,
           "the payload names gateway "
-              + stream.gateway()
+              + gateway
               + " of site "
-              + stream.site()
+              + site
               + ", but the identity certificate is of gateway "
               + chain.names().gateway()
               + " of site "
