@@ -49,6 +49,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final boolean ownsWorkDirectory;
   private final int tlsPort;
   private final int plainPort;
+  private final long maxQueuedMessages;
   private final String passwordProperty =
       "trustbridge.sim.broker." + UUID.randomUUID() + ".keystore-password";
   // HiveMQ CE cannot start an instance a second time (its metrics are registered twice), so every
@@ -66,6 +67,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     this.tlsPort = builder.tlsPort == 0 ? freePort() : builder.tlsPort;
     this.plainPort =
         !builder.plainListener ? -1 : builder.plainPort == 0 ? freePort() : builder.plainPort;
+    this.maxQueuedMessages = builder.maxQueuedMessages;
     Files.createDirectories(workDirectory.resolve(CONFIG_FOLDER));
     Files.createDirectories(workDirectory.resolve(DATA_FOLDER));
     Files.createDirectories(workDirectory.resolve(EXTENSIONS_FOLDER));
@@ -245,8 +247,13 @@ public final class EmbeddedBroker implements AutoCloseable {
           .append("</port>\n      <bind-address>" + HOST + "</bind-address>\n")
           .append("      <name>trustbridge-plain</name>\n    </tcp-listener>\n");
     }
-    xml.append("  </listeners>\n")
-        .append("  <anonymous-usage-statistics>\n    <enabled>false</enabled>\n")
+    xml.append("  </listeners>\n");
+    if (maxQueuedMessages > 0) {
+      xml.append("  <mqtt>\n    <queued-messages>\n      <max-queue-size>")
+          .append(maxQueuedMessages)
+          .append("</max-queue-size>\n    </queued-messages>\n  </mqtt>\n");
+    }
+    xml.append("  <anonymous-usage-statistics>\n    <enabled>false</enabled>\n")
         .append("  </anonymous-usage-statistics>\n</hivemq>\n");
     return xml.toString();
   }
@@ -291,6 +298,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private int tlsPort;
     private boolean plainListener;
     private int plainPort;
+    private long maxQueuedMessages;
 
     private Builder(DevelopmentPki pki) {
       this.pki = Objects.requireNonNull(pki, "pki");
@@ -315,6 +323,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     public Builder plainListener(int port) {
       this.plainListener = true;
       this.plainPort = checkPort(port);
+      return this;
+    }
+
+    /**
+     * The most messages the broker queues per client session, connected or not, beyond which it
+     * discards new ones; default: HiveMQ's (1000). Load tests whose consumer may fall behind a
+     * backlog raise it.
+     */
+    public Builder maxQueuedMessages(long maxQueuedMessages) {
+      if (maxQueuedMessages < 1) {
+        throw new IllegalArgumentException(
+            "maxQueuedMessages must be at least 1, got " + maxQueuedMessages);
+      }
+      this.maxQueuedMessages = maxQueuedMessages;
       return this;
     }
 

@@ -1,0 +1,238 @@
+package dev.trustbridge.benchmarks.load;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.trustbridge.policy.command.CommandFormat;
+import dev.trustbridge.sim.broker.EmbeddedBroker;
+import dev.trustbridge.sim.pki.DevelopmentPki;
+import dev.trustbridge.sim.pki.IssuedCertificate;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cloud side of the harness: one MQTT client of the broker over mutual TLS, subscribed to all
+ * telemetry and command results. On receipt it keeps the message as it came and reads only what
+ * latency needs (device and poll time of the first sample); verification happens after the measured
+ * window, so that the consumer does not take the cores the gateway is measured on.
+ */
+final class CloudConsumer implements AutoCloseable {
+
+  private static final String TELEMETRY = "tb/v1/+/+/+/telemetry";
+  private static final String RESULTS = "tb/v1/+/+/+/cmd/result";
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final int PAYLOAD_PREFIX_CHARACTERS = 4096;
+
+  /**
+   * One telemetry message as received.
+   *
+   * @param receivedMillis wall-clock time of receipt
+   * @param message the bytes
+   * @param device the device it names, {@code ""} if unreadable
+   * @param polledMillis the first sample's source time (the poll for Modbus), or -1
+   */
+  record Received(long receivedMillis, byte[] message, String device, long polledMillis) {}
+
+  /**
+   * A command result as received.
+   *
+   * @param receivedNanos {@link System#nanoTime()} at receipt
+   * @param status the result's status ({@code done}, {@code refused}, {@code failed})
+   */
+  record Result(long receivedNanos, String status) {}
+
+  private final Mqtt5AsyncClient client;
+  private final boolean signed;
+  private final List<Received> received = new ArrayList<>();
+  private final Map<String, Result> results = new ConcurrentHashMap<>();
+  private volatile long firstReceivedMillis = -1;
+
+  private CloudConsumer(Mqtt5AsyncClient client, boolean signed) {
+    this.client = client;
+    this.signed = signed;
+  }
+
+  /**
+   * Connects with a persistent session (so that nothing is missed while the broker restarts) and
+   * subscribes.
+   *
+   * @param signed whether messages are envelopes (the gateway) or plain JSON (the bare pipeline)
+   */
+  static CloudConsumer connect(
+      DevelopmentPki pki, EmbeddedBroker broker, String name, boolean signed) throws Exception {
+    IssuedCertificate certificate = pki.clientCertificate(name);
+    Mqtt5AsyncClient client =
+        Mqtt5Client.builder()
+            .identifier(name)
+            .serverHost(EmbeddedBroker.HOST)
+            .serverPort(broker.tlsPort())
+            .sslConfig(
+                MqttClientSslConfig.builder()
+                    .keyManagerFactory(pki.keyManagerFactory(certificate))
+                    .trustManagerFactory(pki.trustManagerFactory())
+                    .build())
+            // back within a second of the broker, before the gateway's backlog could overflow
+            // the session's queue
+            .automaticReconnect()
+            .initialDelay(100, TimeUnit.MILLISECONDS)
+            .maxDelay(1, TimeUnit.SECONDS)
+            .applyAutomaticReconnect()
+            .buildAsync();
+    // the name is new to the broker, so the session starts empty; kept across broker restarts
+    client
+        .connectWith()
+        .cleanStart(false)
+        .sessionExpiryInterval(3600)
+        .send()
+        .get(30, TimeUnit.SECONDS);
+    CloudConsumer consumer = new CloudConsumer(client, signed);
+    client
+        .subscribeWith()
+        .topicFilter(TELEMETRY)
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .callback(consumer::telemetry)
+        .send()
+        .get(30, TimeUnit.SECONDS);
+    client
+        .subscribeWith()
+        .topicFilter(RESULTS)
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .callback(consumer::result)
+        .send()
+        .get(30, TimeUnit.SECONDS);
+    return consumer;
+  }
+
+  private void telemetry(Mqtt5Publish publish) {
+    long now = System.currentTimeMillis();
+    byte[] message = publish.getPayloadAsBytes();
+    Received record = read(now, message);
+    synchronized (received) {
+      received.add(record);
+    }
+    if (firstReceivedMillis < 0) {
+      firstReceivedMillis = now;
+    }
+  }
+
+  private void result(Mqtt5Publish publish) {
+    long now = System.nanoTime();
+    try {
+      JsonNode result = CommandFormat.readResult(publish.getPayloadAsBytes());
+      results.putIfAbsent(
+          result.path("id").asText(), new Result(now, result.path("status").asText()));
+    } catch (IllegalArgumentException e) {
+      // an unreadable result counts as never received: the report shows the command unanswered
+    }
+  }
+
+  /** The result of command {@code id}, if it has arrived. */
+  Optional<Result> result(String id) {
+    return Optional.ofNullable(results.get(id));
+  }
+
+  /** Publishes {@code message} at QoS 1 and waits for the broker's PUBACK. */
+  void publish(String topic, byte[] message) throws Exception {
+    client
+        .publishWith()
+        .topic(topic)
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(message)
+        .send()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  /** Wall-clock time of the first telemetry received since the last {@link #clear()}, or -1. */
+  long firstReceivedMillis() {
+    return firstReceivedMillis;
+  }
+
+  /** Everything received since the last {@link #clear()}, in order of receipt. */
+  List<Received> received() {
+    synchronized (received) {
+      return new ArrayList<>(received);
+    }
+  }
+
+  int receivedCount() {
+    synchronized (received) {
+      return received.size();
+    }
+  }
+
+  /** Forgets what was received, for the next run. */
+  void clear() {
+    synchronized (received) {
+      received.clear();
+    }
+    results.clear();
+    firstReceivedMillis = -1;
+  }
+
+  private Received read(long now, byte[] message) {
+    try {
+      byte[] payload = signed ? payloadPrefix(message) : message;
+      try (JsonParser parser = JSON.createParser(payload)) {
+        String device = "";
+        long polled = -1;
+        while (parser.nextToken() != null) {
+          if (parser.currentToken() != JsonToken.FIELD_NAME) {
+            continue;
+          }
+          String field = parser.currentName();
+          parser.nextToken();
+          if ("device".equals(field) || "deviceId".equals(field)) {
+            device = parser.getText();
+          } else if ("sourceTime".equals(field)) {
+            polled = Instant.parse(parser.getText()).toEpochMilli();
+            break;
+          }
+        }
+        return new Received(now, message, device, polled);
+      }
+    } catch (IOException | RuntimeException e) {
+      // a cut-off prefix or a malformed message: verification reports it
+      return new Received(now, message, "", -1);
+    }
+  }
+
+  /** The start of an envelope's payload, decoded: enough for its header and first sample. */
+  private static byte[] payloadPrefix(byte[] envelope) throws IOException {
+    try (JsonParser parser = JSON.createParser(envelope)) {
+      String payload = fieldText(parser, "payload");
+      if (payload == null) {
+        throw new IOException("no payload");
+      }
+      int length = Math.min(payload.length(), PAYLOAD_PREFIX_CHARACTERS) & ~3;
+      return Base64.getUrlDecoder().decode(payload.substring(0, length));
+    }
+  }
+
+  private static String fieldText(JsonParser parser, String name) throws IOException {
+    while (parser.nextToken() != null) {
+      if (parser.currentToken() == JsonToken.FIELD_NAME && name.equals(parser.currentName())) {
+        parser.nextToken();
+        return parser.getText();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    client.disconnect().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+  }
+}

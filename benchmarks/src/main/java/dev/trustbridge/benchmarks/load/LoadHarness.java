@@ -1,0 +1,121 @@
+package dev.trustbridge.benchmarks.load;
+
+import dev.trustbridge.sim.broker.EmbeddedBroker;
+import dev.trustbridge.sim.pki.DevelopmentPki;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The end-to-end load harness: for each workload, the bare pipeline and the gateway back to back,
+ * each as its own JVM against Modbus simulator processes and a broker with mutual TLS, with the
+ * cloud consumer verifying what arrives; writes a Markdown report.
+ */
+@Command(
+    name = "benchmarks/run load",
+    mixinStandardHelpOptions = true,
+    description = "Measures the gateway end to end against the bare pipeline.")
+public final class LoadHarness implements Callable<Integer> {
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Workloads to run (default: all but smoke): mb-poll-100k, mb-poll-fast, scale,"
+              + " ctrl-writeback, store-forward, footprint, smoke.")
+  private List<String> workloads = Workload.standardNames();
+
+  @Option(
+      names = "--profiles",
+      split = ",",
+      paramLabel = "NAME",
+      description = "Profiles, run back to back per workload (default: bare,full).")
+  private List<String> profiles = List.of("bare", "full");
+
+  @Option(names = "--warmup", description = "Polling before the window (default: PT15S).")
+  private Duration warmup = Duration.ofSeconds(15);
+
+  @Option(names = "--measure", description = "The measured window (default: PT30S).")
+  private Duration measure = Duration.ofSeconds(30);
+
+  @Option(
+      names = "--outage",
+      description = "How long store-forward stops the broker (default: PT10M).")
+  private Duration outage = Duration.ofMinutes(10);
+
+  @Option(
+      names = "--gateway-jvm",
+      split = " ",
+      paramLabel = "OPTIONS",
+      description =
+          "JVM options of the gateway and the bare pipeline, space separated (default:"
+              + " -Xms64m -Xmx192m -XX:+UseSerialGC).")
+  private List<String> gatewayJvm = List.of("-Xms64m", "-Xmx192m", "-XX:+UseSerialGC");
+
+  @Option(
+      names = "--jfr",
+      description = "Record the full profile's window with JDK Flight Recorder.")
+  private boolean flightRecording;
+
+  @Option(
+      names = "--work",
+      description = "Directory of the runs' files and logs (default: benchmarks/target/load).")
+  private Path work = Path.of("benchmarks", "target", "load");
+
+  @Option(names = "--report", description = "Markdown report file (default: <work>/report.md).")
+  private Path reportFile;
+
+  private String commandLine = "";
+
+  public static void main(String[] args) {
+    LoadHarness harness = new LoadHarness();
+    harness.commandLine = "benchmarks/run load " + String.join(" ", args);
+    System.exit(new CommandLine(harness).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Workload> selected = Workload.named(workloads);
+    List<Profile> order = profiles.stream().map(Profile::of).toList();
+    Path directory = work.toAbsolutePath();
+    LoadRun.Settings settings =
+        new LoadRun.Settings(warmup, measure, outage, gatewayJvm, flightRecording, directory);
+    Report report = new Report(commandLine, settings);
+    Path output = reportFile != null ? reportFile : directory.resolve("report.md");
+    DevelopmentPki pki = DevelopmentPki.openOrCreate(directory.resolve("pki"));
+    try (EmbeddedBroker broker =
+        EmbeddedBroker.builder(pki)
+            .workDirectory(directory.resolve("broker"))
+            .maxQueuedMessages(1_000_000)
+            .build()) {
+      broker.start();
+      LoadRun runs = new LoadRun(settings, pki, broker);
+      int number = 1;
+      for (Workload workload : selected) {
+        List<RunResult> results = new ArrayList<>();
+        for (Profile profile : order) {
+          RunResult result = runs.run(workload, profile, number++);
+          results.add(result);
+          System.out.printf(
+              "%s %s: %,.0f samples/s accepted, %.3f CPU-s per 100k, peak RSS %s%n",
+              workload.name(),
+              profile.label(),
+              result.acceptedPerSecond(),
+              result.cpuSecondsPer100k(),
+              LoadRun.mebibytes(result.peakRssBytes()));
+        }
+        report.add(workload, results);
+        report.write(output);
+      }
+    }
+    System.out.println(report.text());
+    System.out.println("report: " + output);
+    return 0;
+  }
+}

@@ -1,0 +1,327 @@
+package dev.trustbridge.benchmarks.load;
+
+import dev.trustbridge.sim.broker.EmbeddedBroker;
+import dev.trustbridge.sim.pki.DevelopmentPki;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One workload under one profile, start to end: the simulator process, the gateway (or the bare
+ * pipeline) as its own JVM, a fresh cloud consumer; warm-up, the measured window with the
+ * workload's own actions, then the check of everything received.
+ */
+final class LoadRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(30);
+  private static final int COMMANDS_PER_SECOND = 5;
+  private static final List<String> SIMULATOR_JVM = List.of("-Xmx2g", "-XX:+UseSerialGC");
+
+  /**
+   * How runs are made.
+   *
+   * @param warmup polling before the window
+   * @param measure the window
+   * @param outage how long store-forward keeps the broker stopped
+   * @param gatewayJvmOptions the JVM options of the gateway and of the bare pipeline
+   * @param flightRecording whether the full profile's window is recorded with JFR
+   * @param workDirectory where each run's files, logs and recordings go
+   */
+  record Settings(
+      Duration warmup,
+      Duration measure,
+      Duration outage,
+      List<String> gatewayJvmOptions,
+      boolean flightRecording,
+      Path workDirectory) {}
+
+  private final Settings settings;
+  private final DevelopmentPki pki;
+  private final EmbeddedBroker broker;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  LoadRun(Settings settings, DevelopmentPki pki, EmbeddedBroker broker) {
+    this.settings = settings;
+    this.pki = pki;
+    this.broker = broker;
+  }
+
+  RunResult run(Workload workload, Profile profile, int number) throws Exception {
+    Path directory =
+        settings
+            .workDirectory()
+            .resolve(String.format("%02d-%s-%s", number, workload.name(), profile.label()));
+    LOG.info("run={} workload={} profile={}", number, workload.name(), profile.label());
+    try (JavaProcess simulator = startSimulator(workload, directory)) {
+      Map<String, Integer> ports = ports(simulator, workload);
+      int observePort = freePort();
+      Path config =
+          PlantFiles.writeGatewayConfig(
+              directory.resolve("config"), workload, ports, pki, broker.tlsPort(), observePort);
+      try (CloudConsumer consumer =
+          CloudConsumer.connect(pki, broker, "cloud-" + number, profile == Profile.FULL)) {
+        JavaProcess gateway = startGateway(profile, config, directory);
+        try {
+          return measure(workload, profile, simulator, gateway, consumer, observePort);
+        } finally {
+          gateway.close();
+        }
+      }
+    }
+  }
+
+  private RunResult measure(
+      Workload workload,
+      Profile profile,
+      JavaProcess simulator,
+      JavaProcess gateway,
+      CloudConsumer consumer,
+      int observePort)
+      throws Exception {
+    Instant deadline = Instant.now().plus(READY_TIMEOUT);
+    while (consumer.firstReceivedMillis() < 0) {
+      gateway.checkAlive();
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            gateway.name() + " published nothing in " + READY_TIMEOUT + ":\n" + gateway.tail(20));
+      }
+      Thread.sleep(20);
+    }
+    long firstPublish = consumer.firstReceivedMillis() - gateway.started().toEpochMilli();
+    Thread.sleep(settings.warmup().toMillis());
+    gateway.checkAlive();
+
+    Map<String, String> notes = new LinkedHashMap<>();
+    List<Double> commandMillis = List.of();
+    long depthStart = outboxDepth(profile, observePort);
+    double gatewayCpuStart = seconds(gateway.cpuTime());
+    double simulatorCpuStart = seconds(simulator.cpuTime());
+    long from = System.currentTimeMillis();
+    switch (workload.kind()) {
+      case WRITEBACK -> {
+        CommandDriver driver = new CommandDriver(pki, consumer, PlantFiles.deviceIds(workload));
+        driver.run(COMMANDS_PER_SECOND, Instant.now().plus(settings.measure()));
+        Thread.sleep(2_000);
+        CommandDriver.Outcome outcome = driver.outcome();
+        commandMillis = outcome.doneMillis();
+        notes.put("commands sent", Integer.toString(outcome.sent()));
+        notes.put("commands done", Integer.toString(outcome.doneMillis().size()));
+        notes.put("commands refused or failed", Integer.toString(outcome.refusedOrFailed()));
+        notes.put("commands unanswered", Integer.toString(outcome.unanswered()));
+      }
+      case STORE_FORWARD -> storeAndForward(profile, gateway, consumer, observePort, notes);
+      default -> Thread.sleep(settings.measure().toMillis());
+    }
+    long to = System.currentTimeMillis();
+    double gatewayCpu = seconds(gateway.cpuTime()) - gatewayCpuStart;
+    double simulatorCpu = seconds(simulator.cpuTime()) - simulatorCpuStart;
+    long depthEnd = outboxDepth(profile, observePort);
+    long vaultOperations =
+        profile == Profile.FULL
+            ? (long) metric(observePort, "trustbridge_vault_operation_seconds_count")
+            : -1;
+    long endRss = gateway.residentBytes();
+    long peakRss = gateway.peakResidentBytes();
+    gateway.close();
+    long lost = -1;
+    if (profile == Profile.BARE) {
+      lost = encodedSamples(gateway);
+    }
+    List<CloudConsumer.Received> received = consumer.received();
+    Delivery delivery =
+        Delivery.check(
+            received,
+            profile == Profile.FULL,
+            List.of(pki.caCertificate()),
+            from,
+            to,
+            workload.pollInterval());
+    if (lost >= 0) {
+      lost = Math.max(0, lost - delivery.receivedSamples());
+    }
+    List<String> processes =
+        List.of(
+            simulator.name() + " pid " + simulator.pid(),
+            gateway.name() + " pid " + gateway.pid(),
+            "broker and consumer: the harness, pid " + ProcessHandle.current().pid());
+    return new RunResult(
+        workload,
+        profile,
+        (to - from) / 1000.0,
+        delivery,
+        gatewayCpu,
+        simulatorCpu,
+        peakRss,
+        endRss,
+        firstPublish,
+        depthStart,
+        depthEnd,
+        vaultOperations,
+        lost,
+        commandMillis,
+        notes,
+        processes);
+  }
+
+  /**
+   * Stops the broker for the outage, sampling the gateway's memory, then starts it again and waits
+   * until the backlog has drained (the outbox is empty) or, for the bare pipeline, for one window.
+   */
+  private void storeAndForward(
+      Profile profile,
+      JavaProcess gateway,
+      CloudConsumer consumer,
+      int observePort,
+      Map<String, String> notes)
+      throws Exception {
+    AtomicLong outageRss = new AtomicLong();
+    broker.stop();
+    Instant outageEnd = Instant.now().plus(settings.outage());
+    long depthBefore = outboxDepth(profile, observePort);
+    while (Instant.now().isBefore(outageEnd)) {
+      outageRss.accumulateAndGet(gateway.residentBytes(), Math::max);
+      Thread.sleep(1_000);
+    }
+    long backlog = outboxDepth(profile, observePort);
+    int receivedBefore = consumer.receivedCount();
+    broker.start();
+    long restarted = System.nanoTime();
+    notes.put("outage", settings.outage().toString().substring(2).toLowerCase());
+    notes.put("largest RSS during the outage", mebibytes(outageRss.get()));
+    if (profile == Profile.FULL) {
+      long grown = backlog - Math.max(0, depthBefore);
+      notes.put("backlog at restart (envelopes)", Long.toString(backlog));
+      Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
+      while (outboxDepth(profile, observePort) > 0 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+      }
+      double drainSeconds = (System.nanoTime() - restarted) / 1e9;
+      double deliveredPerSecond = (consumer.receivedCount() - receivedBefore) / drainSeconds;
+      double ingestPerSecond = grown / (settings.outage().toMillis() / 1000.0);
+      notes.put("drain time", String.format("%.1f s", drainSeconds));
+      notes.put(
+          "delivery while draining ÷ ingest (envelopes/s)",
+          String.format(
+              "%.0f ÷ %.0f = %.1f",
+              deliveredPerSecond, ingestPerSecond, deliveredPerSecond / ingestPerSecond));
+    } else {
+      Thread.sleep(settings.measure().toMillis());
+    }
+  }
+
+  private JavaProcess startSimulator(Workload workload, Path directory) throws IOException {
+    Path scenario = PlantFiles.writeScenario(directory.resolve("scenario.yaml"), workload);
+    return JavaProcess.start(
+        "modbus simulator (" + workload.devices() + " devices)",
+        SIMULATOR_JVM,
+        "dev.trustbridge.sim.cli.SimulatorCli",
+        List.of("modbus", "--scenario", scenario.toString()),
+        directory.resolve("simulator.log"));
+  }
+
+  private static Map<String, Integer> ports(JavaProcess simulator, Workload workload)
+      throws InterruptedException {
+    Map<String, Integer> ports = new HashMap<>();
+    for (String line :
+        simulator.awaitLines(l -> l.startsWith("device="), workload.devices(), READY_TIMEOUT)) {
+      // device=mb-0000 address=127.0.0.1:40123 unitId=1
+      String[] fields = line.split(" ");
+      String address = fields[1].substring("address=".length());
+      ports.put(
+          fields[0].substring("device=".length()),
+          Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+    }
+    return ports;
+  }
+
+  private JavaProcess startGateway(Profile profile, Path config, Path directory)
+      throws IOException {
+    List<String> jvm = new ArrayList<>(settings.gatewayJvmOptions());
+    if (profile == Profile.FULL && settings.flightRecording()) {
+      jvm.add(
+          "-XX:StartFlightRecording=settings=profile,delay="
+              + settings.warmup().toSeconds()
+              + "s,duration="
+              + settings.measure().toSeconds()
+              + "s,filename="
+              + directory.resolve("gateway.jfr"));
+    }
+    return profile == Profile.FULL
+        ? JavaProcess.start(
+            "gateway (trustbridge run)",
+            jvm,
+            "dev.trustbridge.runtime.cli.TrustBridgeCli",
+            List.of("run", "--config", config.toString()),
+            directory.resolve("gateway.log"))
+        : JavaProcess.start(
+            "bare pipeline",
+            jvm,
+            BarePipeline.class.getName(),
+            List.of(config.toString()),
+            directory.resolve("gateway.log"));
+  }
+
+  private static long encodedSamples(JavaProcess bare) {
+    return bare.output().stream()
+        .filter(line -> line.startsWith("bare-pipeline encodedSamples="))
+        .mapToLong(line -> Long.parseLong(line.substring(line.indexOf('=') + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("the bare pipeline did not report its count"));
+  }
+
+  private long outboxDepth(Profile profile, int port) throws InterruptedException {
+    return profile == Profile.FULL ? (long) metric(port, "trustbridge_outbox_depth") : -1;
+  }
+
+  /** The sum of a metric's samples in the gateway's Prometheus scrape. */
+  private double metric(int port, String name) throws InterruptedException {
+    String scrape;
+    try {
+      scrape =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot scrape the gateway's metrics on port " + port, e);
+    }
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+
+  static String mebibytes(long bytes) {
+    return String.format("%.0f MiB", bytes / 1048576.0);
+  }
+}
