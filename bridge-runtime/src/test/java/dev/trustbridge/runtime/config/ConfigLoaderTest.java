@@ -159,6 +159,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void largeTagList_beyondTheYamlParsersDefaultLimit_loads() throws Exception {
+    // 60,000 tags take about 4.5 MB: more than the 3 MiB snakeyaml-engine reads by default
+    StringBuilder main = new StringBuilder(VALID_MAIN);
+    int tagsAt = main.indexOf("    tags:\n") + "    tags:\n".length();
+    StringBuilder tags = new StringBuilder();
+    for (int i = 0; i < 60_000; i++) {
+      tags.append(
+          "      - {name: value%05d, table: holdingRegister, address: %d, type: uint16}\n"
+              .formatted(i, 100 + i));
+    }
+    main.insert(tagsAt, tags);
+    assertThat(main.length()).isGreaterThan(3 << 20);
+    write("trustbridge.yaml", main.toString());
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    GatewayConfig config = load();
+
+    assertThat(config.modbusDevices().get(0).tags()).hasSize(60_003);
+  }
+
+  @Test
   void validDirectory_loadsUplinkAndVault() throws Exception {
     write("trustbridge.yaml", VALID_MAIN);
     write("routes/telemetry.camel.yaml", VALID_ROUTE);

@@ -42,6 +42,25 @@ class ScenarioTest {
   }
 
   @Test
+  void parse_plantOfMegabytes_beyondTheYamlParsersDefaultLimit_loads() {
+    // 40,000 points take about 4 MB: more than the 3 MiB snakeyaml-engine reads by default
+    StringBuilder yaml = new StringBuilder("devices:\n");
+    for (int d = 0; d < 4; d++) {
+      yaml.append("  - id: plc-").append(d).append("\n    points:\n");
+      for (int p = 0; p < 10_000; p++) {
+        yaml.append("      - {table: holdingRegister, address: ")
+            .append(2 * p)
+            .append(", type: float32, value: {ramp: {from: 0, to: 100, period: 60s}}}\n");
+      }
+    }
+    assertThat(yaml.length()).isGreaterThan(3 << 20);
+
+    Scenario scenario = Scenario.parse(yaml.toString(), "large.yaml");
+
+    assertThat(scenario.deviceIds()).containsExactly("plc-0", "plc-1", "plc-2", "plc-3");
+  }
+
+  @Test
   void parse_unknownType_namesFileLineAndField() {
     assertThat(
             problems(

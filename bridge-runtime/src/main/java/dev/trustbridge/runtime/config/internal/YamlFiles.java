@@ -38,9 +38,16 @@ public final class YamlFiles {
     return documents.stream().findFirst();
   }
 
+  /**
+   * The largest file read, in Unicode code points: a plant's tag lists run to megabytes (100,000
+   * Modbus tags are about 7 MB), beyond the parser's default of 3 MiB.
+   */
+  private static final int MAX_CODE_POINTS = 64 << 20;
+
   /** Every document of a file; empty, with a problem recorded, when unusable. */
   public static List<Node> parseAll(Path file, String name, Problems problems) {
-    LoadSettings settings = LoadSettings.builder().setLabel(name).build();
+    LoadSettings settings =
+        LoadSettings.builder().setLabel(name).setCodePointLimit(MAX_CODE_POINTS).build();
     List<Node> documents = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       new Compose(settings).composeAllFromReader(reader).forEach(documents::add);

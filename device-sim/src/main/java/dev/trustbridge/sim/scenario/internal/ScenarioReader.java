@@ -55,6 +55,12 @@ public abstract class ScenarioReader {
   }
 
   /**
+   * The largest scenario read, in Unicode code points: simulated plants of 100,000 points take
+   * megabytes, beyond the parser's default of 3 MiB.
+   */
+  private static final int MAX_CODE_POINTS = 64 << 20;
+
+  /**
    * The root node of {@code yaml}.
    *
    * @throws ScenarioException if the text is no YAML or empty
@@ -62,7 +68,13 @@ public abstract class ScenarioReader {
   protected final Node compose(String yaml) {
     Optional<Node> root;
     try {
-      root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(yaml);
+      root =
+          new Compose(
+                  LoadSettings.builder()
+                      .setLabel(source)
+                      .setCodePointLimit(MAX_CODE_POINTS)
+                      .build())
+              .composeString(yaml);
     } catch (MarkedYamlEngineException e) {
       String where = e.getProblemMark().map(this::location).orElse(source);
       throw new ScenarioException(source, List.of(where + ": not valid YAML: " + e.getProblem()));
