@@ -27,6 +27,7 @@ import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.modbus.ModbusFingerprint;
 import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -185,6 +186,13 @@ public final class DeviceSession implements AutoCloseable {
     return new WriteMultipleRegistersRequest(tag.address(), registers);
   }
 
+  /** Whether the connection to the device is up and sends without Nagle's delay; for tests. */
+  synchronized boolean sendsWithoutDelay() throws IOException {
+    return connection != null
+        && connection.getModbusTransport() instanceof NoDelayTransport transport
+        && transport.noDelay();
+  }
+
   /** Whether the connection to the device is up. */
   public boolean isConnected() {
     return connection != null && connection.isConnected();
@@ -202,6 +210,9 @@ public final class DeviceSession implements AutoCloseable {
       candidate = new TCPMasterConnection(InetAddress.getByName(device.host()));
       candidate.setPort(device.port());
       candidate.setTimeout((int) device.timeout().toMillis());
+      NoDelayTransport transport = new NoDelayTransport();
+      transport.setMaster(candidate);
+      candidate.setModbusTransport(transport);
       candidate.connect();
       connection = candidate;
       if (device.fingerprint().isPresent() && !fingerprintMatches(device.fingerprint().get())) {
