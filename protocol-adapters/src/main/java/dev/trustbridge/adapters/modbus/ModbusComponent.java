@@ -147,6 +147,9 @@ public class ModbusComponent extends DefaultComponent {
     }
     ModbusEndpoint endpoint = new ModbusEndpoint(uri, this, device);
     endpoint.setDelay(device.pollInterval().toMillis());
+    // polls start every pollInterval, as a plant's scan rate means; a poll that overruns delays
+    // the next one, never two at once
+    endpoint.setUseFixedDelay(false);
     endpoint.setMaxSamplesPerBatch(maxSamplesPerBatch);
     setProperties(endpoint, parameters);
     return endpoint;

@@ -5,6 +5,7 @@ import dev.trustbridge.adapters.TrustBridgeHeaders;
 import dev.trustbridge.adapters.modbus.internal.DeviceSession;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.ScheduledPollConsumer;
@@ -56,25 +57,36 @@ public class ModbusConsumer extends ScheduledPollConsumer {
       return 0;
     }
     List<SampleBatch> batches = polled.split(endpoint.getMaxSamplesPerBatch());
+    // the batches of one poll are routed together, so that their signing and the waits for the
+    // outbox's commit or the broker overlap; the poll ends when all of them have been taken
+    CountDownLatch routed = new CountDownLatch(batches.size());
     for (SampleBatch batch : batches) {
-      emit(batch);
+      emit(batch, routed);
     }
+    routed.await();
     return batches.size();
   }
 
-  private void emit(SampleBatch batch) throws Exception {
+  private void emit(SampleBatch batch, CountDownLatch routed) {
     Exchange exchange = createExchange(false);
-    try {
-      exchange.getIn().setBody(batch);
-      exchange.getIn().setHeader(TrustBridgeHeaders.DEVICE_ID, batch.deviceId());
-      getProcessor().process(exchange);
-      if (exchange.getException() != null) {
-        getExceptionHandler()
-            .handleException(
-                "route failed for device " + batch.deviceId(), exchange, exchange.getException());
-      }
-    } finally {
-      releaseExchange(exchange, false);
-    }
+    exchange.getIn().setBody(batch);
+    exchange.getIn().setHeader(TrustBridgeHeaders.DEVICE_ID, batch.deviceId());
+    getAsyncProcessor()
+        .process(
+            exchange,
+            doneSync -> {
+              try {
+                if (exchange.getException() != null) {
+                  getExceptionHandler()
+                      .handleException(
+                          "route failed for device " + batch.deviceId(),
+                          exchange,
+                          exchange.getException());
+                }
+              } finally {
+                releaseExchange(exchange, false);
+                routed.countDown();
+              }
+            });
   }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param host the device's host name or address
  * @param port the device's TCP port (502 by default on real devices)
  * @param unitId the Modbus unit identifier, 0..255
- * @param pollInterval the time between the end of one poll and the start of the next
+ * @param pollInterval the time between the starts of two polls; a poll that takes longer delays the
+ *     next
  * @param timeout the limit for connecting and for each response
  * @param tags the tags, in the order their samples are published; names unique
  * @param fingerprint what must be read from the device after every connect, if anything
