@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class EnvelopeSignBenchmark {
 
-  @Param({"1", "10", "100"})
+  @Param({"1", "10", "100", "1000"})
   public int samplesPerEnvelope;
 
   @Param({"EMBEDDED", "PUBLISHED"})

@@ -53,7 +53,7 @@ public class EnvelopeVerifyBenchmark {
   static final int WARM_VERIFIERS = 16;
   private static final String WARMUP_DEVICE = "warmup";
 
-  @Param({"1", "10", "100"})
+  @Param({"1", "10", "100", "1000"})
   public int samplesPerEnvelope;
 
   @Param({"EMBEDDED", "PUBLISHED"})

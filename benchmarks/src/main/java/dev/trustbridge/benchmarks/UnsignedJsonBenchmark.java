@@ -39,7 +39,7 @@ public class UnsignedJsonBenchmark {
   // an unsigned pipeline would still link to something; the length of a SHA-256 in base64url
   private static final String PREVIOUS = "x".repeat(43);
 
-  @Param({"1", "10", "100"})
+  @Param({"1", "10", "100", "1000"})
   public int samplesPerEnvelope;
 
   private final ObjectMapper json = new ObjectMapper();

@@ -6,10 +6,14 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import dev.trustbridge.trust.envelope.ChainMode;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
@@ -28,7 +32,9 @@ public final class SessionKey {
   private final List<X509Certificate> chain;
   private final String kid;
   private final Instant renewAt;
+  private static final int ES256_SIGNATURE_BYTES = 64;
   private final ECDSASigner signer;
+  private final PrivateKey privateKey;
   private final JWSHeader embedded;
   private final JWSHeader published;
 
@@ -43,6 +49,7 @@ public final class SessionKey {
     this.renewAt = renewAt;
     Base64URL thumbprint = EnvelopeFormat.thumbprint(chain.get(0));
     this.kid = thumbprint.toString();
+    this.privateKey = pair.getPrivate();
     try {
       this.signer = new ECDSASigner((ECPrivateKey) pair.getPrivate());
       signer.getJCAContext().setProvider(EnvelopeFormat.BC);
@@ -106,6 +113,21 @@ public final class SessionKey {
 
   JWSSigner signer() {
     return signer;
+  }
+
+  /**
+   * ES256 over a SHA-256 digest the caller computed (it is also the envelope's hash): the 64-byte R
+   * || S signature of JWS.
+   */
+  byte[] signDigest(byte[] sha256) {
+    try {
+      Signature ecdsa = Signature.getInstance("NONEwithECDSA", EnvelopeFormat.BC);
+      ecdsa.initSign(privateKey);
+      ecdsa.update(sha256);
+      return ECDSA.transcodeSignatureToConcat(ecdsa.sign(), ES256_SIGNATURE_BYTES);
+    } catch (GeneralSecurityException | JOSEException e) {
+      throw new IllegalStateException("session key " + number + " cannot sign", e);
+    }
   }
 
   @Override
