@@ -81,13 +81,20 @@ public final class LoadHarness implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Report report = runAll();
+    System.out.println(report.text());
+    System.out.println("report: " + reportFile());
+    return 0;
+  }
+
+  /** Runs every selected workload under every profile, writing the report after each workload. */
+  Report runAll() throws Exception {
     List<Workload> selected = Workload.named(workloads);
     List<Profile> order = profiles.stream().map(Profile::of).toList();
     Path directory = work.toAbsolutePath();
     LoadRun.Settings settings =
         new LoadRun.Settings(warmup, measure, outage, gatewayJvm, flightRecording, directory);
     Report report = new Report(commandLine, settings);
-    Path output = reportFile != null ? reportFile : directory.resolve("report.md");
     DevelopmentPki pki = DevelopmentPki.openOrCreate(directory.resolve("pki"));
     try (EmbeddedBroker broker =
         EmbeddedBroker.builder(pki)
@@ -111,11 +118,13 @@ public final class LoadHarness implements Callable<Integer> {
               LoadRun.mebibytes(result.peakRssBytes()));
         }
         report.add(workload, results);
-        report.write(output);
+        report.write(reportFile());
       }
     }
-    System.out.println(report.text());
-    System.out.println("report: " + output);
-    return 0;
+    return report;
+  }
+
+  private Path reportFile() {
+    return reportFile != null ? reportFile : work.toAbsolutePath().resolve("report.md");
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 final class Report {
 
   private final StringBuilder text = new StringBuilder();
+  private final List<RunResult> results = new ArrayList<>();
 
   Report(String command, LoadRun.Settings settings) {
     text.append("## Load run of ")
@@ -39,6 +40,7 @@ final class Report {
   }
 
   void add(Workload workload, List<RunResult> results) {
+    this.results.addAll(results);
     text.append("### ")
         .append(workload.name())
         .append(": ")
@@ -151,6 +153,11 @@ final class Report {
   void write(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, text);
+  }
+
+  /** Every run added so far, in order. */
+  List<RunResult> results() {
+    return List.copyOf(results);
   }
 
   String text() {
