@@ -43,6 +43,9 @@ public final class GatewayMeasurements {
     for (Path policy : config.policyFiles()) {
       all.add(file("policy:" + relative(config, policy), policy));
     }
+    for (Path tags : config.tagFiles()) {
+      all.add(file("tags:" + relative(config, tags), tags));
+    }
     return all;
   }
 

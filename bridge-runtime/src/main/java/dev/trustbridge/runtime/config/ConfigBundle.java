@@ -14,6 +14,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.trustbridge.policy.signer.Refusal;
 import dev.trustbridge.policy.signer.SignerTrust;
 import dev.trustbridge.runtime.config.internal.Problems;
+import dev.trustbridge.runtime.config.internal.YamlFiles;
 import dev.trustbridge.trust.attest.Measurement;
 import dev.trustbridge.trust.vault.PemCertificates;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * A signed configuration bundle: {@value #FILE} in the configuration directory, a JWS (flattened
@@ -60,8 +60,8 @@ public final class ConfigBundle {
   private ConfigBundle() {}
 
   /**
-   * The files a bundle of {@code directory} covers: {@code trustbridge.yaml}, the route files and
-   * the policy files it names.
+   * The files a bundle of {@code directory} covers: {@code trustbridge.yaml}, the route files, the
+   * policy files and the CSV tag lists it names.
    *
    * @throws IOException if {@code trustbridge.yaml} cannot be read
    */
@@ -70,10 +70,17 @@ public final class ConfigBundle {
     files.add(directory.resolve(ConfigLoader.MAIN_FILE));
     files.addAll(ConfigLoader.routeFiles(directory, new Problems()));
     try (InputStream in = Files.newInputStream(directory.resolve(ConfigLoader.MAIN_FILE))) {
-      Object root = new Load(LoadSettings.builder().build()).loadFromInputStream(in);
+      Object root = new Load(YamlFiles.settings(ConfigLoader.MAIN_FILE)).loadFromInputStream(in);
       if (root instanceof Map<?, ?> map && map.get("policies") instanceof List<?> policies) {
         for (Object policy : policies) {
           files.add(directory.resolve(String.valueOf(policy)));
+        }
+      }
+      if (root instanceof Map<?, ?> map && map.get("devices") instanceof List<?> devices) {
+        for (Object device : devices) {
+          if (device instanceof Map<?, ?> fields && fields.get("tagFile") != null) {
+            files.add(directory.resolve(String.valueOf(fields.get("tagFile"))));
+          }
         }
       }
     }

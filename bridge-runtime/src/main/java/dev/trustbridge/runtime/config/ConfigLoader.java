@@ -1,18 +1,16 @@
 package dev.trustbridge.runtime.config;
 
-import dev.trustbridge.adapters.modbus.ByteOrder;
-import dev.trustbridge.adapters.modbus.ModbusDataType;
 import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.modbus.ModbusFingerprint;
-import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
-import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.opcua.OpcUaDevice;
 import dev.trustbridge.policy.command.CommandSettings;
 import dev.trustbridge.policy.rules.Policy;
 import dev.trustbridge.runtime.config.internal.CamelRouteGrammar;
+import dev.trustbridge.runtime.config.internal.CsvTagList;
 import dev.trustbridge.runtime.config.internal.HostAndPort;
+import dev.trustbridge.runtime.config.internal.ModbusTagReader;
 import dev.trustbridge.runtime.config.internal.Problems;
 import dev.trustbridge.runtime.config.internal.RouteFileCheck;
 import dev.trustbridge.runtime.config.internal.Substitution;
@@ -69,8 +67,10 @@ public final class ConfigLoader {
     GatewayIdentity identity = identity(root, directory, security.mode());
     Set<String> deviceIds = new HashSet<>();
     List<OpcUaDevice> opcuaDevices = new ArrayList<>();
+    List<Path> tagFiles = new ArrayList<>();
     List<ModbusDevice> devices =
-        devices(root, deviceIds, opcuaDevices, identity.securityMode(), directory);
+        devices(
+            root, deviceIds, opcuaDevices, identity.securityMode(), directory, problems, tagFiles);
     Set<String> uplinkIds = new HashSet<>();
     List<UplinkSettings> uplinks =
         UplinkReader.read(root, identity.securityMode(), directory, uplinkIds);
@@ -115,6 +115,7 @@ public final class ConfigLoader {
       signed.add(directory.resolve(MAIN_FILE));
       signed.addAll(routeFiles);
       signed.addAll(policyReader.files());
+      signed.addAll(tagFiles);
       configVersion =
           ConfigBundle.check(directory, security.configSigners().get(), signed, problems);
     }
@@ -130,6 +131,7 @@ public final class ConfigLoader {
         observability,
         routeFiles,
         policyReader.files(),
+        tagFiles,
         policy,
         commands,
         attestation,
@@ -233,6 +235,7 @@ public final class ConfigLoader {
    * @param ids receives every declared device id, including those of devices with problems, so that
    *     routes naming them are not reported a second time
    * @param opcuaDevices receives the OPC UA devices
+   * @param tagFiles receives the CSV tag lists that devices name
    * @return the Modbus devices
    */
   private static List<ModbusDevice> devices(
@@ -240,7 +243,9 @@ public final class ConfigLoader {
       Set<String> ids,
       List<OpcUaDevice> opcuaDevices,
       SecurityMode mode,
-      Path directory) {
+      Path directory,
+      Problems problems,
+      List<Path> tagFiles) {
     List<ModbusDevice> devices = new ArrayList<>();
     for (YamlMapping device : root.mappings("devices", true)) {
       String id = id(device, "id");
@@ -260,7 +265,7 @@ public final class ConfigLoader {
       int unitId = device.integer("unitId", 1, 0, 255);
       Duration pollInterval = device.duration("pollInterval", Duration.ofSeconds(1));
       Duration timeout = device.duration("timeout", Duration.ofSeconds(2));
-      List<ModbusTag> tags = tags(device);
+      List<ModbusTag> tags = tags(device, directory, problems, tagFiles);
       Optional<ModbusFingerprint> fingerprint = ModbusFingerprintReader.read(device);
       device.rejectUnknownKeys();
       Optional<HostAndPort> address = HostAndPort.parse(endpoint, 502);
@@ -287,41 +292,25 @@ public final class ConfigLoader {
     return devices;
   }
 
-  private static List<ModbusTag> tags(YamlMapping device) {
+  /** A device's tags, listed under {@code tags} or in the CSV file {@code tagFile}. */
+  private static List<ModbusTag> tags(
+      YamlMapping device, Path directory, Problems problems, List<Path> tagFiles) {
+    Optional<String> tagFile = device.optionalString("tagFile");
+    if (tagFile.isPresent()) {
+      if (device.has("tags")) {
+        device.problem("tagFile", "give the tags either under 'tags' or in 'tagFile', not both");
+        device.mappings("tags", false);
+      }
+      Path file = directory.resolve(tagFile.get());
+      tagFiles.add(file);
+      return CsvTagList.read(file, tagFile.get(), problems);
+    }
     List<ModbusTag> tags = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlMapping tag : device.mappings("tags", true)) {
-      String name = tag.requiredString("name").orElse("");
-      if (!name.isEmpty() && !names.add(name)) {
-        tag.problem("name", "tag '" + name + "' is declared twice on this device");
-      }
-      ModbusTable table = tag.choice("table", null, ModbusTable.values(), ModbusTable::configName);
-      if (!tag.has("table")) {
-        tag.problem("table", "is required");
-      }
-      int address = tag.requiredInteger("address", 0, ModbusTag.MAX_ADDRESS);
-      ModbusDataType type =
-          tag.choice(
-              "type",
-              table != null && table.holdsBits() ? ModbusDataType.BOOL : ModbusDataType.UINT16,
-              ModbusDataType.values(),
-              ModbusDataType::configName);
-      ByteOrder byteOrder =
-          tag.choice("byteOrder", ByteOrder.BIG_ENDIAN, ByteOrder.values(), ByteOrder::configName);
-      WordOrder wordOrder =
-          tag.choice("wordOrder", WordOrder.HIGH_FIRST, WordOrder.values(), WordOrder::configName);
-      double scale = tag.number("scale", 1);
-      double offset = tag.number("offset", 0);
-      String unit = tag.optionalString("unit").orElse("");
+      Optional<ModbusTag> read = ModbusTagReader.read(tag, names);
       tag.rejectUnknownKeys();
-      if (!name.isEmpty() && table != null) {
-        try {
-          tags.add(
-              new ModbusTag(name, table, address, type, byteOrder, wordOrder, scale, offset, unit));
-        } catch (IllegalArgumentException e) {
-          tag.problem(e.getMessage());
-        }
-      }
+      read.ifPresent(tags::add);
     }
     return tags;
   }

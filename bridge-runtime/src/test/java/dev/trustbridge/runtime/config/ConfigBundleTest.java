@@ -102,6 +102,35 @@ class ConfigBundleTest {
   }
 
   @Test
+  void tagListChangedAfterSigning_isNamed() throws Exception {
+    Path main = dir.resolve("trustbridge.yaml");
+    Files.writeString(
+        main,
+        Files.readString(main)
+            .replace(
+                "    tags:\n      - {name: temperature, table: holdingRegister, address: 0, type:"
+                    + " float32}\n",
+                "    tagFile: tags/boiler-1.csv\n"));
+    Files.createDirectories(dir.resolve("tags"));
+    Files.writeString(
+        dir.resolve("tags/boiler-1.csv"),
+        "name,table,address,type\ntemperature,holdingRegister,0,float32\n");
+    assertThat(sign(pki.operatorCertificate("publisher", "config-publisher"), 3))
+        .contains("signed 4 files at version 3");
+    assertThat(load().configVersion()).hasValue(3);
+
+    Files.writeString(
+        dir.resolve("tags/boiler-1.csv"),
+        "setpoint,holdingRegister,8,float32\n",
+        StandardOpenOption.APPEND);
+
+    assertThat(problems())
+        .singleElement()
+        .asString()
+        .contains("signed by publisher but tags/boiler-1.csv differs from the signed manifest");
+  }
+
+  @Test
   void alteredBundle_isRefusedForItsSignature() throws Exception {
     sign(pki.operatorCertificate("publisher", "config-publisher"), 2);
     Path bundle = dir.resolve(ConfigBundle.FILE);

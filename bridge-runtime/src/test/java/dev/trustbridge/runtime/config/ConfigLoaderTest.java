@@ -10,7 +10,9 @@ import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.adapters.modbus.WordOrder;
 import dev.trustbridge.adapters.mqtt.UplinkSettings;
 import dev.trustbridge.adapters.mqtt.UplinkSettings.MqttVersion;
+import dev.trustbridge.runtime.attest.GatewayMeasurements;
 import dev.trustbridge.runtime.config.ObservabilitySettings.LogFormat;
+import dev.trustbridge.trust.attest.Measurement;
 import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.vault.VaultConfig;
 import java.io.IOException;
@@ -177,6 +179,101 @@ class ConfigLoaderTest {
     GatewayConfig config = load();
 
     assertThat(config.modbusDevices().get(0).tags()).hasSize(60_003);
+  }
+
+  private static final String TAGS_BLOCK =
+      VALID_MAIN.substring(VALID_MAIN.indexOf("    tags:\n"), VALID_MAIN.indexOf("uplinks:\n"));
+
+  @Test
+  void tagFile_readsTheSameTagsAsTheYamlList() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN);
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    List<ModbusTag> fromYaml = load().modbusDevices().get(0).tags();
+    write("trustbridge.yaml", VALID_MAIN.replace(TAGS_BLOCK, "    tagFile: tags/boiler-1.csv\n"));
+    write(
+        "tags/boiler-1.csv",
+        """
+        # exported from the boiler's PLC project
+        name,table,address,type,byteOrder,wordOrder,scale,offset,unit
+        temperature,holdingRegister,0,float32,,lowFirst,,,degC
+        pressure, inputRegister ,10,int16,,,0.1,,bar
+
+        burner,coil,4
+        """);
+
+    GatewayConfig config = load();
+
+    assertThat(config.modbusDevices().get(0).tags()).isEqualTo(fromYaml);
+    assertThat(config.tagFiles()).containsExactly(dir.resolve("tags/boiler-1.csv"));
+    // measured at start like the other configuration files
+    assertThat(new GatewayMeasurements().measure(config))
+        .extracting(Measurement::component)
+        .contains("tags:tags/boiler-1.csv");
+  }
+
+  @Test
+  void tagFile_quotedCellHoldsCommasAndQuotes() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.replace(TAGS_BLOCK, "    tagFile: tags.csv\n"));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write("tags.csv", "name,table,address,unit\n\"flow, \"\"main\"\"\",inputRegister,3,\"m3/h\"\n");
+
+    assertThat(load().modbusDevices().get(0).tags())
+        .singleElement()
+        .satisfies(
+            tag -> {
+              assertThat(tag.name()).isEqualTo("flow, \"main\"");
+              assertThat(tag.unit()).isEqualTo("m3/h");
+            });
+  }
+
+  @Test
+  void tagFileWithErrors_reportsEachWithFileLineColumnAndColumnName() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.replace(TAGS_BLOCK, "    tagFile: tags/boiler-1.csv\n"));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write(
+        "tags/boiler-1.csv",
+        """
+        name,table,address,type
+        temperature,holdingRegister,0,flaot32
+        pressure,inputRegister,70000
+        temperature,coil,1
+        extra,coil,2,bool,surplus
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "tags/boiler-1.csv:2:31: type: unknown value 'flaot32' (expected one of: bool, int16,"
+                + " uint16, int32, uint32, float32)",
+            "tags/boiler-1.csv:3:24: address: 70000 is outside 0..65535",
+            "tags/boiler-1.csv:4:1: name: tag 'temperature' is declared twice on this device",
+            "tags/boiler-1.csv:5:1: has 5 cells, the header names 4 columns");
+  }
+
+  @Test
+  void tagFileWithBadHeader_namesTheColumns() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.replace(TAGS_BLOCK, "    tagFile: tags.csv\n"));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write("tags.csv", "name,tabel,address\ntemperature,holdingRegister,0\n");
+
+    assertThat(problems())
+        .containsExactly(
+            "tags.csv:1:1: the header lacks the column 'table'",
+            "tags.csv:1:6: unknown column 'tabel' (expected: name, table, address, type,"
+                + " byteOrder, wordOrder, scale, offset, unit)");
+  }
+
+  @Test
+  void tagsAndTagFileTogether_orAMissingTagFile_areRefused() throws Exception {
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN.replace("    tags:\n", "    tagFile: tags/missing.csv\n    tags:\n"));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactlyInAnyOrder(
+            "trustbridge.yaml:11:14: devices[0].tagFile: give the tags either under 'tags' or in"
+                + " 'tagFile', not both",
+            "tags/missing.csv: file not found in " + dir.resolve("tags"));
   }
 
   @Test

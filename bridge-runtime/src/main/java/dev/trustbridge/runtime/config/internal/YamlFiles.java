@@ -44,10 +44,14 @@ public final class YamlFiles {
    */
   private static final int MAX_CODE_POINTS = 64 << 20;
 
+  /** How configuration files are parsed: labelled with their name, up to the size limit. */
+  public static LoadSettings settings(String name) {
+    return LoadSettings.builder().setLabel(name).setCodePointLimit(MAX_CODE_POINTS).build();
+  }
+
   /** Every document of a file; empty, with a problem recorded, when unusable. */
   public static List<Node> parseAll(Path file, String name, Problems problems) {
-    LoadSettings settings =
-        LoadSettings.builder().setLabel(name).setCodePointLimit(MAX_CODE_POINTS).build();
+    LoadSettings settings = settings(name);
     List<Node> documents = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       new Compose(settings).composeAllFromReader(reader).forEach(documents::add);

@@ -3,15 +3,12 @@ package dev.trustbridge.runtime.config.internal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -24,7 +21,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * with file, line and field path instead of throwing, and returns a fallback, so that one pass
  * finds every problem; {@link #rejectUnknownKeys()} then reports the keys nobody asked for.
  */
-public final class YamlMapping {
+public final class YamlMapping implements Fields {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
@@ -101,31 +98,26 @@ public final class YamlMapping {
   }
 
   /** Records a problem at this mapping. */
+  @Override
   public void problem(String message) {
     problems.at(file, node, path, message);
   }
 
   /** Records a problem at a key's value (or at this mapping when the key is absent). */
+  @Override
   public void problem(String key, String message) {
     NodeTuple tuple = entries.get(key);
     problems.at(file, tuple == null ? node : tuple.getValueNode(), field(key), message);
   }
 
   /** Whether the key is present. */
+  @Override
   public boolean has(String key) {
     return entries.containsKey(key);
   }
 
-  /** A required text value. */
-  public Optional<String> requiredString(String key) {
-    Optional<String> value = optionalString(key);
-    if (value.isEmpty() && !entries.containsKey(key)) {
-      problem(key, "is required");
-    }
-    return value;
-  }
-
   /** A text value, with references resolved; empty when absent or unusable. */
+  @Override
   public Optional<String> optionalString(String key) {
     return scalar(key).flatMap(scalar -> resolve(field(key), scalar));
   }
@@ -149,53 +141,6 @@ public final class YamlMapping {
       return Optional.empty();
     }
     return resolve(field(key), scalar.get()).map(String::toCharArray);
-  }
-
-  /** An integer within bounds, or the fallback when absent. */
-  public int integer(String key, int fallback, int min, int max) {
-    return optionalString(key)
-        .flatMap(
-            text -> {
-              try {
-                int value = Integer.parseInt(text.strip());
-                if (value < min || value > max) {
-                  problem(key, value + " is outside " + min + ".." + max);
-                  return Optional.empty();
-                }
-                return Optional.of(value);
-              } catch (NumberFormatException e) {
-                problem(key, "'" + text + "' is not a whole number");
-                return Optional.empty();
-              }
-            })
-        .orElse(fallback);
-  }
-
-  /** A required integer within bounds; {@code min} when absent or wrong (a problem is recorded). */
-  public int requiredInteger(String key, int min, int max) {
-    if (!entries.containsKey(key)) {
-      problem(key, "is required");
-    }
-    return integer(key, min, min, max);
-  }
-
-  /** A finite decimal number, or the fallback when absent. */
-  public double number(String key, double fallback) {
-    return optionalString(key)
-        .flatMap(
-            text -> {
-              try {
-                double value = Double.parseDouble(text.strip());
-                if (Double.isFinite(value)) {
-                  return Optional.of(value);
-                }
-              } catch (NumberFormatException e) {
-                // reported below
-              }
-              problem(key, "'" + text + "' is not a number");
-              return Optional.<Double>empty();
-            })
-        .orElse(fallback);
   }
 
   /** A positive duration such as {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601. */
@@ -274,30 +219,6 @@ public final class YamlMapping {
                 return Optional.<Long>empty();
               }
               return Optional.of(value);
-            })
-        .orElse(fallback);
-  }
-
-  /** One of a closed set of names, or the fallback when absent or unknown (then a problem). */
-  public <E extends Enum<E>> E choice(
-      String key, E fallback, E[] values, Function<E, String> nameOf) {
-    return optionalString(key)
-        .flatMap(
-            text -> {
-              Optional<E> match =
-                  Arrays.stream(values)
-                      .filter(v -> nameOf.apply(v).equals(text.strip()))
-                      .findFirst();
-              if (match.isEmpty()) {
-                problem(
-                    key,
-                    "unknown value '"
-                        + text
-                        + "' (expected one of: "
-                        + Arrays.stream(values).map(nameOf).collect(Collectors.joining(", "))
-                        + ")");
-              }
-              return match;
             })
         .orElse(fallback);
   }
