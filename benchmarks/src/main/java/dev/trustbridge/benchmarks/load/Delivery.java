@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  * @param acceptedSamples samples received in the window, duplicates not counted
  * @param verifiedSamples samples of envelopes in the window that verified; 0 for plain JSON
  * @param latenciesMillis poll (first sample's source time) to receipt, per message in the window
- * @param pollsObserved distinct polls seen in the window, over all devices
+ * @param pollsObserved distinct polls made in the window (by the first sample's source time) and
+ *     received, over all devices
  * @param pollsLate polls that came more than 1.5 poll intervals after the device's previous one
  * @param missingEnvelopes envelopes the verifiers found missing (gaps in sequence numbers), whole
  *     run
@@ -129,6 +130,10 @@ record Delivery(
       if (!duplicate[i]) {
         total += samples[i];
       }
+      // polls are counted by when they happened, deliveries by when they arrived
+      if (message.polledMillis() >= fromMillis && message.polledMillis() < toMillis) {
+        polls.computeIfAbsent(message.device(), d -> new TreeSet<>()).add(message.polledMillis());
+      }
       if (message.receivedMillis() < fromMillis || message.receivedMillis() >= toMillis) {
         continue;
       }
@@ -140,7 +145,6 @@ record Delivery(
       }
       if (message.polledMillis() >= 0) {
         latencies.add((double) (message.receivedMillis() - message.polledMillis()));
-        polls.computeIfAbsent(message.device(), d -> new TreeSet<>()).add(message.polledMillis());
       }
     }
     long observed = 0;

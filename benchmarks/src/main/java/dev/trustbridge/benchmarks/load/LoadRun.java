@@ -115,6 +115,12 @@ final class LoadRun {
     long from = System.currentTimeMillis();
     switch (workload.kind()) {
       case WRITEBACK -> {
+        if (profile == Profile.BARE) {
+          // the bare pipeline takes no commands: it only carries the same telemetry
+          notes.put("commands", "none: the bare pipeline has no command path");
+          Thread.sleep(settings.measure().toMillis());
+          break;
+        }
         CommandDriver driver = new CommandDriver(pki, consumer, PlantFiles.deviceIds(workload));
         driver.run(COMMANDS_PER_SECOND, Instant.now().plus(settings.measure()));
         Thread.sleep(2_000);

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Writes what one run needs: the simulator's scenario and the gateway's configuration directory
- * (trustbridge.yaml, one route per device, the policy). Both profiles read the same directory; the
- * bare pipeline uses only its devices, uplink, vault and routes.
+ * (trustbridge.yaml, a CSV tag list per device, one route per device, the policy). Both profiles
+ * read the same directory; the bare pipeline uses only its devices, uplink, vault and routes.
  */
 final class PlantFiles {
 
@@ -77,6 +77,7 @@ final class PlantFiles {
     try {
       Files.createDirectories(directory.resolve("routes"));
       Files.createDirectories(directory.resolve("policies"));
+      Files.createDirectories(directory.resolve("tags"));
       try (Writer out =
           Files.newBufferedWriter(directory.resolve("trustbridge.yaml"), StandardCharsets.UTF_8)) {
         out.write(
@@ -118,16 +119,9 @@ final class PlantFiles {
           out.write(
               "  - id: %s\n    protocol: modbus\n    endpoint: 127.0.0.1:%d\n    unitId: 1\n"
                       .formatted(id, ports.get(id))
-                  + "    pollInterval: %dms\n    tags:\n"
-                      .formatted(workload.pollInterval().toMillis()));
-          for (int v = 0; v < workload.valuesPerDevice(); v++) {
-            out.write(
-                "      - {name: v%05d, table: holdingRegister, address: %d, type: float32}\n"
-                    .formatted(v, 2 * v));
-          }
-          out.write(
-              "      - {name: %s, table: holdingRegister, address: %d, type: float32}\n"
-                  .formatted(SETPOINT, SETPOINT_ADDRESS));
+                  + "    pollInterval: %dms\n    tagFile: tags/%s.csv\n"
+                      .formatted(workload.pollInterval().toMillis(), id));
+          writeTagList(directory.resolve("tags").resolve(id + ".csv"), workload);
         }
       }
       StringBuilder routes = new StringBuilder();
@@ -172,6 +166,17 @@ final class PlantFiles {
       return directory;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gateway configuration " + directory, e);
+    }
+  }
+
+  /** A device's tags as the CSV list an engineering tool would export. */
+  private static void writeTagList(Path file, Workload workload) throws IOException {
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write("name,table,address,type\n");
+      for (int v = 0; v < workload.valuesPerDevice(); v++) {
+        out.write("v%05d,holdingRegister,%d,float32\n".formatted(v, 2 * v));
+      }
+      out.write("%s,holdingRegister,%d,float32\n".formatted(SETPOINT, SETPOINT_ADDRESS));
     }
   }
 
