@@ -264,13 +264,13 @@ public final class Gateway implements AutoCloseable {
    * result, with how many there were, since they can come at polling rate (command decisions are
    * audited one by one, see {@link #auditing}).
    */
-  private void decided(String direction, String rule, String result) {
-    trustState.decided(direction, rule, result);
+  private void decided(String direction, String rule, String result, long decisions) {
+    trustState.decided(direction, rule, result, decisions);
     if (!PolicyEnforcer.TELEMETRY.equals(direction) || "allowed".equals(result)) {
       return;
     }
     String key = rule + "/" + result;
-    long count = refusals.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    long count = refusals.computeIfAbsent(key, k -> new AtomicLong()).addAndGet(decisions);
     Instant now = Instant.now();
     Instant last = refusalsAudited.get(key);
     if (last == null || Duration.between(last, now).compareTo(REFUSAL_AUDIT_INTERVAL) >= 0) {

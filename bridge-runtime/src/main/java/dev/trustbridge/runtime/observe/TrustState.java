@@ -51,13 +51,16 @@ public final class TrustState {
         .register(registry);
   }
 
-  /** Counts one policy decision as {@code trustbridge_policy_decisions_total}. */
-  public void decided(String direction, String rule, String result) {
+  /**
+   * Counts {@code count} policy decisions of one kind as {@code
+   * trustbridge_policy_decisions_total}.
+   */
+  public void decided(String direction, String rule, String result, long count) {
     Counter.builder("trustbridge.policy.decisions")
         .description("Policy decisions by direction, rule and result")
         .tags("direction", direction, "rule", rule, "result", result)
         .register(registry)
-        .increment();
+        .increment(count);
   }
 
   /** Counts each command outcome as {@code trustbridge_commands_total}, then passes it on. */

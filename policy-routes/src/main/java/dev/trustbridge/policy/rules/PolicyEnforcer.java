@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyEnforcer implements SampleBatchFilter {
 
-  private volatile DecisionListener listener = (direction, rule, result) -> {};
+  private volatile DecisionListener listener = (direction, rule, result, count) -> {};
 
   /** The rule id that counts decisions no rule made. */
   public static final String DEFAULT_RULE = "default";
@@ -66,17 +67,29 @@ public final class PolicyEnforcer implements SampleBatchFilter {
     this.denials = new BoundedLog(LOG, LOG_INTERVAL, clock);
   }
 
+  /**
+   * Applies the telemetry rules to every sample of the batch. Decisions are counted once per batch
+   * and result, not per sample: a poll of thousands of tags is one count per rule.
+   */
   @Override
   public Optional<SampleBatch> admit(SampleBatch batch) {
     List<Sample> admitted = new ArrayList<>(batch.samples().size());
+    Map<Key, long[]> tally = new HashMap<>();
+    boolean changed = false;
     for (Sample sample : batch.samples()) {
-      admit(batch.deviceId(), sample).ifPresent(admitted::add);
+      Optional<Sample> kept = admit(batch.deviceId(), sample, tally);
+      if (kept.isPresent()) {
+        admitted.add(kept.get());
+        changed |= kept.get() != sample;
+      } else {
+        changed = true;
+      }
     }
+    tally.forEach((key, n) -> count(key, n[0]));
     if (admitted.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(
-        admitted.equals(batch.samples()) ? batch : new SampleBatch(batch.deviceId(), admitted));
+    return Optional.of(changed ? new SampleBatch(batch.deviceId(), admitted) : batch);
   }
 
   /** Routes publish samples only: what the policy cannot inspect does not leave. */
@@ -85,7 +98,7 @@ public final class PolicyEnforcer implements SampleBatchFilter {
     return false;
   }
 
-  private Optional<Sample> admit(String device, Sample sample) {
+  private Optional<Sample> admit(String device, Sample sample, Map<Key, long[]> tally) {
     Map<String, Object> variables = null;
     for (Compiled<TelemetryRule> compiled : policy.telemetry()) {
       if (!compiled.selector().names(device, sample.tag())) {
@@ -104,21 +117,22 @@ public final class PolicyEnforcer implements SampleBatchFilter {
             continue;
           }
         } catch (CelEvaluationException e) {
-          return refuse(rule.id(), "error", device, sample, e.getMessage());
+          return refuse(rule.id(), "error", device, sample, e.getMessage(), tally);
         }
       }
-      return apply(rule, device, sample);
+      return apply(rule, device, sample, tally);
     }
     if (policy.telemetryAllowedByDefault()) {
-      count(TELEMETRY, DEFAULT_RULE, "allowed");
+      tally(tally, DEFAULT_RULE, "allowed");
       return Optional.of(sample);
     }
-    return refuse(DEFAULT_RULE, "denied", device, sample, "no telemetry rule matches");
+    return refuse(DEFAULT_RULE, "denied", device, sample, "no telemetry rule matches", tally);
   }
 
-  private Optional<Sample> apply(TelemetryRule rule, String device, Sample sample) {
+  private Optional<Sample> apply(
+      TelemetryRule rule, String device, Sample sample, Map<Key, long[]> tally) {
     if (!rule.allow()) {
-      return refuse(rule.id(), "denied", device, sample, "denied by rule");
+      return refuse(rule.id(), "denied", device, sample, "denied by rule", tally);
     }
     String result = "allowed";
     Sample admitted = sample;
@@ -131,7 +145,8 @@ public final class PolicyEnforcer implements SampleBatchFilter {
             "out-of-range-dropped",
             device,
             sample,
-            "value outside " + rule.range().get());
+            "value outside " + rule.range().get(),
+            tally);
       }
       result = "out-of-range-flagged";
       admitted =
@@ -149,13 +164,22 @@ public final class PolicyEnforcer implements SampleBatchFilter {
                 new Bucket(rule.id(), device, sample.tag()),
                 b -> new TokenBucket(rule.rate().get(), clock))
             .tryTake()) {
-      return refuse(rule.id(), "rate-limited", device, sample, "rate limit " + rule.rate().get());
+      return refuse(
+          rule.id(), "rate-limited", device, sample, "rate limit " + rule.rate().get(), tally);
     }
-    count(TELEMETRY, rule.id(), result);
+    tally(tally, rule.id(), result);
     return Optional.of(transformed(rule, admitted));
   }
 
+  private static void tally(Map<Key, long[]> tally, String rule, String result) {
+    tally.computeIfAbsent(new Key(TELEMETRY, rule, result), k -> new long[1])[0]++;
+  }
+
+  /** The sample as the rule publishes it; the same instance when the rule changes nothing. */
   private static Sample transformed(TelemetryRule rule, Sample sample) {
+    if (rule.roundDigits().isEmpty() && !rule.redactSourceTime() && !rule.redactUnit()) {
+      return sample;
+    }
     Object value = sample.value();
     if (rule.roundDigits().isPresent()
         && value instanceof Double number
@@ -175,8 +199,13 @@ public final class PolicyEnforcer implements SampleBatchFilter {
   }
 
   private Optional<Sample> refuse(
-      String rule, String result, String device, Sample sample, String detail) {
-    count(TELEMETRY, rule, result);
+      String rule,
+      String result,
+      String device,
+      Sample sample,
+      String detail,
+      Map<Key, long[]> tally) {
+    tally(tally, rule, result);
     denials.warn(
         TELEMETRY + "/" + rule + "/" + result,
         "telemetry refused rule="
@@ -279,14 +308,25 @@ public final class PolicyEnforcer implements SampleBatchFilter {
   }
 
   private void count(String direction, String rule, String result) {
-    counts.computeIfAbsent(new Key(direction, rule, result), k -> new LongAdder()).increment();
-    listener.decided(direction, rule, result);
+    count(new Key(direction, rule, result), 1);
   }
 
-  /** Told each decision as it is counted, such as to export it as a metric. */
+  private void count(Key key, long n) {
+    counts.computeIfAbsent(key, k -> new LongAdder()).add(n);
+    listener.decided(key.direction(), key.rule(), key.result(), n);
+  }
+
+  /**
+   * Told decisions as they are counted, such as to export them as a metric: each command, and the
+   * samples of a telemetry batch once per rule and result.
+   */
   public interface DecisionListener {
-    /** Must not throw or block. */
-    void decided(String direction, String rule, String result);
+    /**
+     * {@code count} decisions of one kind were taken. Must not throw or block.
+     *
+     * @param count how many, at least 1
+     */
+    void decided(String direction, String rule, String result, long count);
   }
 
   /** Sets who is told each decision; one listener, replacing the previous. */

@@ -50,6 +50,37 @@ class PolicyEnforcerTest {
   }
 
   @Test
+  void admit_largeBatch_isCountedOncePerRuleAndResult_andPassedOnUnchangedWhenAllAllowed()
+      throws Exception {
+    PolicyEnforcer enforcer =
+        new PolicyEnforcer(
+            Policy.compile(List.of(allow("plant", "*", "v*")), List.of(), false), clock);
+    List<String> told = new java.util.ArrayList<>();
+    enforcer.setDecisionListener(
+        (direction, rule, result, count) ->
+            told.add(direction + "/" + rule + "/" + result + "=" + count));
+    List<Sample> samples = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      samples.add(good("v" + i, (double) i));
+    }
+    SampleBatch allAllowed = new SampleBatch("meter", samples);
+    List<Sample> withDenied = new java.util.ArrayList<>(samples);
+    withDenied.add(good("secret", 1.0));
+
+    Optional<SampleBatch> first = enforcer.admit(allAllowed);
+    Optional<SampleBatch> second = enforcer.admit(new SampleBatch("meter", withDenied));
+
+    assertThat(first).containsSame(allAllowed);
+    assertThat(second.orElseThrow().samples()).isEqualTo(samples);
+    assertThat(told)
+        .containsExactlyInAnyOrder(
+            "telemetry/plant/allowed=1000",
+            "telemetry/plant/allowed=1000",
+            "telemetry/default/denied=1");
+    assertThat(enforcer.countOf("telemetry", "plant", "allowed")).isEqualTo(2000);
+  }
+
+  @Test
   void admit_deniedTagAndDefaultDeny_leaveOnlyAllowedSamples() throws Exception {
     TelemetryRule deny =
         new TelemetryRule(
