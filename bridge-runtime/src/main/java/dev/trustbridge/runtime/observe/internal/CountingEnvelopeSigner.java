@@ -7,7 +7,9 @@ import dev.trustbridge.trust.envelope.EnvelopeSample;
 import dev.trustbridge.trust.envelope.EnvelopeSigner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Counts what the signer signs: every sample that leaves the gateway passes here, whatever route or
@@ -32,14 +34,19 @@ public final class CountingEnvelopeSigner implements EnvelopeSigner {
   public Envelope sign(String device, List<EnvelopeSample> samples) throws EnvelopeException {
     Envelope envelope = signer.sign(device, samples);
     envelopes(device, "samples").increment();
+    // one meter update per quality and envelope, not per sample: envelopes hold thousands
+    Map<String, Integer> byQuality = new HashMap<>(4);
     for (EnvelopeSample sample : samples) {
-      Counter.builder("trustbridge.samples")
-          .description("Samples signed into envelopes, by device and quality")
-          .tag("device", device)
-          .tag("quality", sample.quality())
-          .register(registry)
-          .increment();
+      byQuality.merge(sample.quality(), 1, Integer::sum);
     }
+    byQuality.forEach(
+        (quality, count) ->
+            Counter.builder("trustbridge.samples")
+                .description("Samples signed into envelopes, by device and quality")
+                .tag("device", device)
+                .tag("quality", quality)
+                .register(registry)
+                .increment(count));
     return envelope;
   }
 

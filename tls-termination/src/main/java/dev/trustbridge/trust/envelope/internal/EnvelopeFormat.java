@@ -311,6 +311,9 @@ public final class EnvelopeFormat {
       json.writeStringField("prev", payload.prev());
       json.writeStringField("time", payload.time().toString());
       json.writeArrayFieldStart("samples");
+      // the samples of one poll share their time: formatted once, not per sample
+      Instant lastTime = null;
+      String lastTimeText = null;
       for (EnvelopeSample sample : payload.samples()) {
         json.writeStartObject();
         json.writeStringField("tag", sample.tag());
@@ -325,7 +328,11 @@ public final class EnvelopeFormat {
           json.writeNull();
         }
         json.writeStringField("quality", sample.quality());
-        json.writeStringField("sourceTime", sample.sourceTime().toString());
+        if (!sample.sourceTime().equals(lastTime)) {
+          lastTime = sample.sourceTime();
+          lastTimeText = lastTime.toString();
+        }
+        json.writeStringField("sourceTime", lastTimeText);
         json.writeStringField("unit", sample.unit());
         json.writeEndObject();
       }
