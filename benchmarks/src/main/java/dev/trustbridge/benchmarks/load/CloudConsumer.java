@@ -14,6 +14,7 @@ import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.sim.pki.DevelopmentPki;
 import dev.trustbridge.sim.pki.IssuedCertificate;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,6 +36,7 @@ final class CloudConsumer implements AutoCloseable {
   private static final String RESULTS = "tb/v1/+/+/+/cmd/result";
   private static final JsonFactory JSON = new JsonFactory();
   private static final int PAYLOAD_PREFIX_CHARACTERS = 4096;
+  private static final byte[] PAYLOAD_MEMBER = "\"payload\":\"".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * One telemetry message as received.
@@ -209,16 +211,39 @@ final class CloudConsumer implements AutoCloseable {
     }
   }
 
-  /** The start of an envelope's payload, decoded: enough for its header and first sample. */
+  /**
+   * The start of an envelope's payload, decoded: enough for its header and first sample. Found in
+   * the bytes rather than parsed, so that receipt stays cheap: the envelope holds only base64url
+   * strings, so its member name cannot appear anywhere else.
+   */
   private static byte[] payloadPrefix(byte[] envelope) throws IOException {
-    try (JsonParser parser = JSON.createParser(envelope)) {
-      String payload = fieldText(parser, "payload");
-      if (payload == null) {
-        throw new IOException("no payload");
-      }
-      int length = Math.min(payload.length(), PAYLOAD_PREFIX_CHARACTERS) & ~3;
-      return Base64.getUrlDecoder().decode(payload.substring(0, length));
+    int start = indexOf(envelope, PAYLOAD_MEMBER);
+    if (start < 0) {
+      throw new IOException("no payload");
     }
+    start += PAYLOAD_MEMBER.length;
+    int end = start;
+    while (end < envelope.length
+        && envelope[end] != '"'
+        && end - start < PAYLOAD_PREFIX_CHARACTERS) {
+      end++;
+    }
+    int length = (end - start) & ~3;
+    return Base64.getUrlDecoder()
+        .decode(new String(envelope, start, length, StandardCharsets.US_ASCII));
+  }
+
+  private static int indexOf(byte[] data, byte[] pattern) {
+    outer:
+    for (int i = 0; i <= data.length - pattern.length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (data[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static String fieldText(JsonParser parser, String name) throws IOException {

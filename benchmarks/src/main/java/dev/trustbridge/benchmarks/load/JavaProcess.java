@@ -124,7 +124,12 @@ final class JavaProcess implements AutoCloseable {
 
   /** User plus system CPU time the process has used so far, from {@code /proc/<pid>/stat}. */
   Duration cpuTime() {
-    String stat = readProc("stat");
+    return cpuTimeOf(process.pid());
+  }
+
+  /** User plus system CPU time of any process of this machine, such as the harness itself. */
+  static Duration cpuTimeOf(long pid) {
+    String stat = readProc(pid, "stat");
     // the command name may contain spaces: fields are counted after its closing parenthesis
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -142,7 +147,8 @@ final class JavaProcess implements AutoCloseable {
   }
 
   private long statusKilobytes(String field) {
-    Optional<String> line = readProc("status").lines().filter(l -> l.startsWith(field)).findFirst();
+    Optional<String> line =
+        readProc(process.pid(), "status").lines().filter(l -> l.startsWith(field)).findFirst();
     return Long.parseLong(
         line.orElseThrow(() -> new IllegalStateException(field + " missing for " + name))
             .substring(field.length())
@@ -150,11 +156,11 @@ final class JavaProcess implements AutoCloseable {
             .strip());
   }
 
-  private String readProc(String file) {
+  private static String readProc(long pid, String file) {
     try {
-      return Files.readString(Path.of("/proc", Long.toString(process.pid()), file));
+      return Files.readString(Path.of("/proc", Long.toString(pid), file));
     } catch (IOException e) {
-      throw new UncheckedIOException(name + " (pid " + process.pid() + ") has ended", e);
+      throw new UncheckedIOException("process " + pid + " has ended", e);
     }
   }
 

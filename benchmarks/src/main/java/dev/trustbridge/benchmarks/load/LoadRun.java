@@ -112,6 +112,8 @@ final class LoadRun {
     long depthStart = outboxDepth(profile, observePort);
     double gatewayCpuStart = seconds(gateway.cpuTime());
     double simulatorCpuStart = seconds(simulator.cpuTime());
+    long harness = ProcessHandle.current().pid();
+    double harnessCpuStart = seconds(JavaProcess.cpuTimeOf(harness));
     long from = System.currentTimeMillis();
     switch (workload.kind()) {
       case WRITEBACK -> {
@@ -137,6 +139,7 @@ final class LoadRun {
     long to = System.currentTimeMillis();
     double gatewayCpu = seconds(gateway.cpuTime()) - gatewayCpuStart;
     double simulatorCpu = seconds(simulator.cpuTime()) - simulatorCpuStart;
+    double harnessCpu = seconds(JavaProcess.cpuTimeOf(harness)) - harnessCpuStart;
     long depthEnd = outboxDepth(profile, observePort);
     long vaultOperations =
         profile == Profile.FULL
@@ -173,6 +176,7 @@ final class LoadRun {
         delivery,
         gatewayCpu,
         simulatorCpu,
+        harnessCpu,
         peakRss,
         endRss,
         firstPublish,

@@ -104,12 +104,13 @@ final class Report {
       lines.add(
           String.format(
               Locale.ROOT,
-              "gateway CPU %.1f s in %.1f s (%.2f cores), simulator CPU %.1f s; RSS at the end %s;"
-                  + " first message %d ms after the JVM started",
+              "gateway CPU %.1f s in %.1f s (%.2f cores), simulator CPU %.1f s, broker and consumer"
+                  + " CPU %.1f s; RSS at the end %s; first message %d ms after the JVM started",
               result.gatewayCpuSeconds(),
               result.windowSeconds(),
               result.gatewayCpuSeconds() / result.windowSeconds(),
               result.simulatorCpuSeconds(),
+              result.harnessCpuSeconds(),
               LoadRun.mebibytes(result.endRssBytes()),
               result.timeToFirstPublishMillis()));
       if (!result.commandMillis().isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param delivery what reached the cloud, checked
  * @param gatewayCpuSeconds CPU time (user + system) of the gateway process in the window
  * @param simulatorCpuSeconds CPU time of the simulator process in the window
+ * @param harnessCpuSeconds CPU time of the harness in the window: the broker and the consumer
  * @param peakRssBytes the gateway's largest resident set over the whole run ({@code VmHWM})
  * @param endRssBytes its resident set at the end of the window
  * @param timeToFirstPublishMillis from starting the gateway's JVM to the first message received
@@ -32,6 +33,7 @@ record RunResult(
     Delivery delivery,
     double gatewayCpuSeconds,
     double simulatorCpuSeconds,
+    double harnessCpuSeconds,
     long peakRssBytes,
     long endRssBytes,
     long timeToFirstPublishMillis,
