@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.trustbridge.policy.signing.SigningEncoder;
+import dev.trustbridge.sim.broker.EmbeddedBroker;
 import dev.trustbridge.trust.envelope.ChainMode;
 import dev.trustbridge.trust.envelope.Envelope;
 import dev.trustbridge.trust.envelope.VerificationResult;
@@ -13,6 +22,8 @@ import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +61,63 @@ class BenchmarkStatesTest {
     } finally {
       benchmark.stop();
     }
+  }
+
+  @Test
+  void mqttPublish_mutualTls_everyPublishReachesTheBrokerWhole() throws Exception {
+    MqttPublishBenchmark benchmark = new MqttPublishBenchmark();
+    benchmark.payloadBytes = 16384;
+    benchmark.transport = "tls";
+    benchmark.start();
+    try {
+      Mqtt5BlockingClient observer = observer(benchmark.broker());
+      try (Mqtt5Publishes publishes = observer.publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
+        observer
+            .subscribeWith()
+            .topicFilter(MqttPublishBenchmark.TOPIC)
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .send();
+        benchmark.publishOne();
+        benchmark.publishOne();
+        for (int i = 0; i < 3; i++) {
+          benchmark.publishWindowed();
+        }
+        benchmark.settle();
+
+        List<Mqtt5Publish> received = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          Optional<Mqtt5Publish> publish = publishes.receive(10, TimeUnit.SECONDS);
+          assertThat(publish).as("message %d of 5", i + 1).isPresent();
+          received.add(publish.get());
+        }
+        assertThat(received)
+            .allSatisfy(
+                publish -> {
+                  assertThat(publish.getTopic().toString()).isEqualTo(MqttPublishBenchmark.TOPIC);
+                  assertThat(publish.getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
+                  assertThat(publish.getPayloadAsBytes()).hasSize(16384);
+                  assertThat(publish.getContentType().map(Object::toString))
+                      .hasValue(SigningEncoder.CONTENT_TYPE);
+                });
+        assertThat(received.get(4).getPayloadAsBytes())
+            .isEqualTo(received.get(0).getPayloadAsBytes());
+      } finally {
+        observer.disconnect();
+      }
+    } finally {
+      benchmark.stop();
+    }
+  }
+
+  @Test
+  void mqttPublish_unknownTransport_failsNamingTheChoices() {
+    MqttPublishBenchmark benchmark = new MqttPublishBenchmark();
+    benchmark.payloadBytes = 1024;
+    benchmark.transport = "websocket";
+
+    assertThatThrownBy(benchmark::start)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("transport 'websocket' is not one of tls, plain");
   }
 
   @Test
@@ -180,6 +248,24 @@ class BenchmarkStatesTest {
     assertThatThrownBy(benchmark::openVault)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("vault 'hsm' is not one of software, softhsm, tpm");
+  }
+
+  /** A subscriber with a certificate of its own from the broker's development PKI. */
+  private static Mqtt5BlockingClient observer(EmbeddedBroker broker) {
+    Mqtt5BlockingClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("observer")
+            .serverHost(EmbeddedBroker.HOST)
+            .serverPort(broker.tlsPort())
+            .sslConfig(
+                MqttClientSslConfig.builder()
+                    .keyManagerFactory(broker.pki().keyManagerFactory("observer"))
+                    .trustManagerFactory(broker.pki().trustManagerFactory())
+                    .build())
+            .buildBlocking();
+    client.connect();
+    return client;
   }
 
   private static EnvelopeVerifyBenchmark verifyBenchmark(ChainMode mode) throws Exception {
