@@ -160,8 +160,8 @@ public final class EnvelopeFormat {
   public static Signed sign(SessionKey key, ChainMode mode, byte[] payload) {
     byte[] header = key.header(mode).toBase64URL().toString().getBytes(StandardCharsets.US_ASCII);
     byte[] encodedPayload = BASE64URL.encode(payload);
-    byte[] signingInput = concat(header, DOT, encodedPayload);
-    byte[] digest = sha256(signingInput);
+    // the signing input is hashed in its parts rather than copied together: the payload is large
+    byte[] digest = sha256(header, DOT, encodedPayload);
     byte[] signature = BASE64URL.encode(key.signDigest(digest));
     byte[] envelope =
         concat(
@@ -220,6 +220,18 @@ public final class EnvelopeFormat {
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException(
           "cannot encode " + certificate.getSubjectX500Principal(), e);
+    }
+  }
+
+  private static byte[] sha256(byte[]... parts) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (byte[] part : parts) {
+        digest.update(part);
+      }
+      return digest.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
