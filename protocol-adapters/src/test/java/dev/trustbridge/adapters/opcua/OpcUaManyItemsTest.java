@@ -154,6 +154,11 @@ class OpcUaManyItemsTest {
           cpu * 100 / windowNanos);
       assertThat(log.lines())
           .noneMatch(line -> line.startsWith("WARN") || line.startsWith("ERROR"));
+      // half the sampling interval, so that no two samples of a variable share a notification
+      assertThat(
+              log.has(
+                  "opcua device up device=load", "subscribed=10000 refused=0", "publishingMs=500"))
+          .isTrue();
       assertThat(recorder.largestBatch()).isBetween(1, MAX_SAMPLES_PER_BATCH);
       assertThat(recorder.badSamples()).isZero();
       // four seconds of one value per variable per second

@@ -238,13 +238,16 @@ public final class DeviceConnection implements AutoCloseable {
     stateListener.accept(device.id(), true);
     LOG.info(
         "opcua device up device={} endpoint={} security={} subscribed={} refused={}"
-            + " subscribeMs={} polled={} recovered={}",
+            + " subscribeMs={} publishingMs={} polled={} recovered={}",
         device.id(),
         device.endpointUrl(),
         SessionOpener.describe(opened),
         subscribed.size() - refused.size(),
         refused.size(),
         (System.nanoTime() - started) / 1_000_000,
+        subscription == null
+            ? 0
+            : Math.round(subscription.getRevisedPublishingInterval().orElse(0.0)),
         polled.size(),
         before == State.DOWN);
     if (!refused.isEmpty()) {
@@ -256,9 +259,14 @@ public final class DeviceConnection implements AutoCloseable {
   private OpcUaSubscription subscribe(OpcUaClient opened) throws UaException {
     Duration fastest =
         subscribed.stream().map(OpcUaTag::samplingInterval).min(Duration::compareTo).orElseThrow();
+    // Publishing at the sampling interval, the server's sampling and publishing clocks drift
+    // against each other; for a while two samples then fall into one publishing interval and a
+    // queue of one silently keeps only the later (measured with 10,000 items changing every
+    // second: 2.2% of the values lost in 15 minutes). At half the interval, samples one interval
+    // apart never share one; only a server catching up after a stall still needs a longer queue.
     OpcUaSubscription created =
         new OpcUaSubscription(
-            opened, (double) Math.max(fastest.toMillis(), MIN_PUBLISHING_INTERVAL.toMillis()));
+            opened, (double) Math.max(fastest.toMillis() / 2, MIN_PUBLISHING_INTERVAL.toMillis()));
     created.setMaxNotificationsPerPublish(uint(MAX_NOTIFICATIONS_PER_PUBLISH));
     created.setSubscriptionListener(
         new OpcUaSubscription.SubscriptionListener() {
