@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +27,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -225,6 +227,111 @@ class OpcUaComponentTest {
             // a String has no place in a sample; an unknown node is Bad_NodeIdUnknown
             org.assertj.core.groups.Tuple.tuple("state", Quality.BAD, null),
             org.assertj.core.groups.Tuple.tuple("missing", Quality.BAD, null));
+  }
+
+  @Test
+  void subscribedTagOfUnknownNode_isRefusedByNameAndYieldsABadSample() throws Exception {
+    OpcUaSimulator simulator = PLANT.simulator();
+    try (LogCapture log = new LogCapture("dev.trustbridge.adapters.opcua")) {
+      start(
+          false,
+          device(simulator)
+              .tags(
+                  List.of(
+                      fast("speed", simulator.nodeId("Line/Speed")),
+                      fast("missing", simulator.nodeId("Line/NoSuchNode"))))
+              .build());
+
+      Sample refused =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> find("missing", Quality.BAD), Optional::isPresent)
+              .orElseThrow();
+      assertThat(refused.value()).isNull();
+      assertThat(nextGood("speed").value()).isEqualTo(21.5);
+      assertThat(
+              log.has(
+                  "WARN opcua monitored item refused device=line tag=missing",
+                  "nodeId=" + simulator.nodeId("Line/NoSuchNode"),
+                  "status=Bad_NodeIdUnknown"))
+          .isTrue();
+      assertThat(
+              log.has(
+                  "WARN opcua monitored items refused device=line refused=1 of=2",
+                  "Bad_NodeIdUnknown=1"))
+          .isTrue();
+      assertThat(log.has("opcua device up device=line", "subscribed=1 refused=1")).isTrue();
+    }
+  }
+
+  @Test
+  void queueOverflowInTheServer_isCountedAndLogged() throws Exception {
+    OpcUaSimulator simulator = PLANT.simulator();
+    try (LogCapture log = new LogCapture("dev.trustbridge.adapters.opcua")) {
+      // the count changes every 100 ms tick; a queue of two per 500 ms publishing interval
+      // overflows, and the server marks the values it kept with the Overflow bit
+      start(
+          false,
+          device(simulator)
+              .tags(
+                  List.of(
+                      new OpcUaTag(
+                          "count",
+                          simulator.nodeId("Line/Count"),
+                          OpcUaTag.Mode.SUBSCRIBE,
+                          Duration.ofMillis(500),
+                          2,
+                          OpcUaDeadband.none(),
+                          "")))
+              .build());
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> log.has("WARN opcua server queue overflow device=line overflowedSamples="));
+      assertThat(nextGood("count").value()).isInstanceOf(Long.class);
+    }
+  }
+
+  @Test
+  void slowRoute_holdsValuesBackInTheServerInsteadOfQueueingStaleBatches() throws Exception {
+    OpcUaSimulator simulator = PLANT.simulator();
+    BlockingQueue<Long> counts = new LinkedBlockingQueue<>();
+    AtomicBoolean first = new AtomicBoolean(true);
+    component = new OpcUaComponent();
+    component.setApplicationIdentity(gateway);
+    component.addDevice(
+        device(simulator).tags(List.of(fast("count", simulator.nodeId("Line/Count")))).build());
+    camel = new DefaultCamelContext();
+    camel.addComponent("opcua", component);
+    camel.addRoutes(
+        new RouteBuilder() {
+          @Override
+          public void configure() {
+            from("opcua:line")
+                .process(
+                    exchange -> {
+                      Sample sample = exchange.getIn().getBody(SampleBatch.class).samples().get(0);
+                      if (sample.quality() == Quality.GOOD) {
+                        counts.add((Long) sample.value());
+                        if (first.getAndSet(false)) {
+                          // the route stalls for two seconds, twenty ticks
+                          Thread.sleep(2_000);
+                        }
+                      }
+                    });
+          }
+        });
+    camel.start();
+
+    long stalled = counts.poll(10, TimeUnit.SECONDS);
+    List<Long> after = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      after.add(counts.poll(5, TimeUnit.SECONDS) - stalled);
+    }
+
+    // no backlog of twenty batches one tick apart: within the two Publish responses that were
+    // under way, the next batch carries a value from after the stall
+    assertThat(after).anyMatch(ticks -> ticks >= 15);
   }
 
   @Test

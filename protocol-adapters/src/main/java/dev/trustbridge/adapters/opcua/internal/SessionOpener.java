@@ -101,6 +101,10 @@ public final class SessionOpener {
               .setCertificateValidator(check)
               .setIdentityProvider(identityProvider())
               .setRequestTimeout(uint(timeoutMillis))
+              // Milo 1.1.2 may hand two Publish responses that arrive together to its subscription
+              // out of order, then republishes the "missing" one and delivers it twice; with one
+              // Publish request in flight there is never a second response to overtake the first
+              .setMaxPendingPublishRequests(uint(1))
               .setSessionName(() -> "trustbridge:" + device.id())
               .build();
       client =
