@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class DurableOutbox implements Outbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(DurableOutbox.class);
-  private static final int READ_BATCH = 256;
   private static final long IDLE_WAIT_MS = 1_000;
   private static final long POLL_MS = 200;
   private static final long EXPIRY_CHECK_MS = 5_000;
@@ -296,7 +295,9 @@ public final class DurableOutbox implements Outbox {
         nextExpiryCheck = clock.millis() + EXPIRY_CHECK_MS;
         expire();
       }
-      List<StoredRecord> records = store.read(reader, uplink, cursor, READ_BATCH);
+      // no more than the window can take: envelopes of thousands of samples are 100 KB and more,
+      // and what is read waits in memory until it is published
+      List<StoredRecord> records = store.read(reader, uplink, cursor, settings.inFlight());
       if (records.isEmpty()) {
         failures = 0;
         awaitAppended();
