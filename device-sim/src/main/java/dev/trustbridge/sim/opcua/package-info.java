@@ -42,11 +42,10 @@
  *         description: bottles per minute                           # optional
  * }</pre>
  *
- * <p>A scenario is read whole and may be at most 3 MiB of text (3,145,728 code points, the YAML
- * reader's limit): about 30,000 variables written one per line in flow style, {@code - {variable:
- * V00001, type: Double, value: {sine: {offset: 1, amplitude: 10, period: 60s}}}}. One tick thread
- * updates every variable and reports each change to its monitored items, in time proportional to
- * the number of variables.
+ * <p>A scenario is read whole and may be at most 64 Mi code points of text: about 600,000 variables
+ * written one per line in flow style, {@code - {variable: V00001, type: Double, value: {sine:
+ * {offset: 1, amplitude: 10, period: 60s}}}}. One tick thread updates every variable and reports
+ * each change to its monitored items, in time proportional to the number of variables.
  *
  * <p>Generators; time {@code t} is {@code n × tick} after start, so every value but {@code now} is
  * a function of the tick number {@code n} and a scenario replays identically:
