@@ -106,8 +106,17 @@ public final class LoadHarness implements Callable<Integer> {
       int number = 1;
       for (Workload workload : selected) {
         List<RunResult> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Profile profile : order) {
-          RunResult result = runs.run(workload, profile, number++);
+          RunResult result;
+          try {
+            result = runs.run(workload, profile, number++);
+          } catch (Exception e) {
+            // one failed run must not cost the others of a long invocation: reported, not hidden
+            failures.add(profile.label() + ": " + e.getMessage());
+            System.out.printf("%s %s failed: %s%n", workload.name(), profile.label(), e);
+            continue;
+          }
           results.add(result);
           System.out.printf(
               "%s %s: %,.0f samples/s accepted, %.3f CPU-s per 100k, peak RSS %s%n",
@@ -117,7 +126,7 @@ public final class LoadHarness implements Callable<Integer> {
               result.cpuSecondsPer100k(),
               LoadRun.mebibytes(result.peakRssBytes()));
         }
-        report.add(workload, results);
+        report.add(workload, results, failures);
         report.write(reportFile());
       }
     }

@@ -307,7 +307,7 @@ final class LoadRun {
           http.send(
                   HttpRequest.newBuilder(
                           URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
-                      .timeout(Duration.ofSeconds(10))
+                      .timeout(Duration.ofSeconds(60))
                       .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();

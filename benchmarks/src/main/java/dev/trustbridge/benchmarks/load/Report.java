@@ -15,6 +15,7 @@ final class Report {
 
   private final StringBuilder text = new StringBuilder();
   private final List<RunResult> results = new ArrayList<>();
+  private final List<String> failures = new ArrayList<>();
 
   Report(String command, LoadRun.Settings settings) {
     text.append("## Load run of ")
@@ -39,8 +40,10 @@ final class Report {
         .append("\n\n");
   }
 
-  void add(Workload workload, List<RunResult> results) {
+  /** A workload's table; {@code failures} names the runs that failed, and why. */
+  void add(Workload workload, List<RunResult> results, List<String> failures) {
     this.results.addAll(results);
+    this.failures.addAll(failures);
     text.append("### ")
         .append(workload.name())
         .append(": ")
@@ -132,6 +135,9 @@ final class Report {
           .append(String.join("; ", lines))
           .append('\n');
     }
+    for (String failure : failures) {
+      text.append("- **run failed**, ").append(failure).append('\n');
+    }
     ratio(results)
         .ifPresent(
             r -> text.append("\nfull / bare gateway CPU per sample: **").append(r).append("**\n"));
@@ -154,6 +160,11 @@ final class Report {
   void write(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, text);
+  }
+
+  /** The runs that failed so far, each with its profile and reason. */
+  List<String> failures() {
+    return List.copyOf(failures);
   }
 
   /** Every run added so far, in order. */

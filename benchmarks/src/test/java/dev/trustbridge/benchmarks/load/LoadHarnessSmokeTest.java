@@ -32,6 +32,8 @@ class LoadHarnessSmokeTest {
 
     Report report = harness.runAll();
 
+    assertThat(report.failures()).isEmpty();
+
     assertThat(report.results())
         .extracting(RunResult::profile)
         .containsExactly(Profile.BARE, Profile.FULL);

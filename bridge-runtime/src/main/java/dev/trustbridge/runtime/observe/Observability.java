@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.camel.ManagementMBeansLevel;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,7 +161,11 @@ public final class Observability implements AutoCloseable {
         .withHealthCheckEnabled(true)
         .withInfoEnabled(false)
         .withDevConsoleEnabled(false);
-    main.configure().withJmxEnabled(settings.jmx());
+    // Camel's MBeans for the context and each route, not for every processor, endpoint and
+    // consumer: measured at about 150 KB of heap per route, 150 MB with a thousand devices
+    main.configure()
+        .withJmxEnabled(settings.jmx())
+        .withJmxManagementMBeansLevel(ManagementMBeansLevel.RoutesOnly);
     if (settings.jmx()) {
       beans =
           Optional.of(
