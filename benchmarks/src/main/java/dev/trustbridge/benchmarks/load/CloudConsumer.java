@@ -256,8 +256,18 @@ final class CloudConsumer implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Disconnects and ends the session: the broker would otherwise keep queueing every later run's
+   * telemetry for it, up to its queue limit.
+   */
   @Override
   public void close() {
-    client.disconnect().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    client
+        .disconnectWith()
+        .sessionExpiryInterval(0)
+        .send()
+        .orTimeout(10, TimeUnit.SECONDS)
+        .exceptionally(e -> null)
+        .join();
   }
 }

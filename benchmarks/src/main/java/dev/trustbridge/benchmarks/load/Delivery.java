@@ -79,38 +79,37 @@ record Delivery(
       }
       ExecutorService pool = Executors.newFixedThreadPool(VERIFIER_THREADS);
       try {
-        List<Future<List<VerificationResult>>> results = new ArrayList<>();
+        List<Future<Outcomes>> results = new ArrayList<>();
         for (List<Integer> group : groups) {
+          // each worker keeps only counts: the verified contents of a long run do not fit in memory
           results.add(
               pool.submit(
                   () -> {
                     EnvelopeVerifier verifier = EnvelopeVerifier.create(trustRoots);
-                    List<VerificationResult> out = new ArrayList<>();
+                    Outcomes outcomes = new Outcomes();
                     for (int index : group) {
-                      out.add(verifier.verify(received.get(index).message()));
+                      VerificationResult outcome = verifier.verify(received.get(index).message());
+                      if (outcome instanceof VerificationResult.Verified ok) {
+                        samples[index] = ok.content().samples().size();
+                        verified[index] = true;
+                      } else if (outcome instanceof VerificationResult.Failed failed) {
+                        outcomes.failures.merge(failed.failure(), 1L, Long::sum);
+                        outcomes.missing += failed.missing();
+                        duplicate[index] = failed.failure() == VerificationResult.Failure.DUPLICATE;
+                        // a gap or a late arrival is still an authentic envelope that arrived
+                        if (failed.failure().authentic() && !duplicate[index]) {
+                          samples[index] = failed.content().map(c -> c.samples().size()).orElse(0);
+                          verified[index] = true;
+                        }
+                      }
                     }
-                    return out;
+                    return outcomes;
                   }));
         }
-        for (int g = 0; g < groups.size(); g++) {
-          List<VerificationResult> outcomes = results.get(g).get();
-          for (int k = 0; k < outcomes.size(); k++) {
-            int index = groups.get(g).get(k);
-            VerificationResult outcome = outcomes.get(k);
-            if (outcome instanceof VerificationResult.Verified ok) {
-              samples[index] = ok.content().samples().size();
-              verified[index] = true;
-            } else if (outcome instanceof VerificationResult.Failed failed) {
-              failures.merge(failed.failure(), 1L, Long::sum);
-              missing += failed.missing();
-              duplicate[index] = failed.failure() == VerificationResult.Failure.DUPLICATE;
-              // a gap or a late arrival is still an authentic envelope that arrived
-              if (failed.failure().authentic() && !duplicate[index]) {
-                samples[index] = failed.content().map(c -> c.samples().size()).orElse(0);
-                verified[index] = true;
-              }
-            }
-          }
+        for (Future<Outcomes> result : results) {
+          Outcomes outcomes = result.get();
+          outcomes.failures.forEach((failure, count) -> failures.merge(failure, count, Long::sum));
+          missing += outcomes.missing;
         }
       } finally {
         pool.shutdown();
@@ -170,6 +169,13 @@ record Delivery(
         failures.getOrDefault(VerificationResult.Failure.DUPLICATE, 0L),
         failures,
         total);
+  }
+
+  /** What one verifier found besides the per-envelope figures it writes into the shared arrays. */
+  private static final class Outcomes {
+    private final Map<VerificationResult.Failure, Long> failures =
+        new EnumMap<>(VerificationResult.Failure.class);
+    private long missing;
   }
 
   private static int plainSampleCount(byte[] message) {

@@ -299,7 +299,9 @@ final class LoadRun {
     return profile == Profile.FULL ? (long) metric(port, "trustbridge_outbox_depth") : -1;
   }
 
-  /** The sum of a metric's samples in the gateway's Prometheus scrape. */
+  /**
+   * The sum of a metric's samples in the gateway's Prometheus scrape; -1 when it cannot be read.
+   */
   private double metric(int port, String name) throws InterruptedException {
     String scrape;
     try {
@@ -312,7 +314,9 @@ final class LoadRun {
                   HttpResponse.BodyHandlers.ofString())
               .body();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot scrape the gateway's metrics on port " + port, e);
+      // an overloaded gateway may not answer in time: the figure is missing, the run goes on
+      LOG.warn("gateway metrics not scraped port={} error={}", port, e.toString());
+      return -1;
     }
     return scrape
         .lines()
