@@ -13,6 +13,7 @@ import dev.trustbridge.trust.vault.Vaults;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.camel.ManagementMBeansLevel;
 import org.apache.camel.main.Main;
 
 /**
@@ -42,8 +43,10 @@ public final class BarePipeline {
     try (Vault vault = Vaults.open(config.identity().key().vault())) {
       Identity identity = vault.identity(config.identity().key().alias());
       Main main = new Main();
+      // Camel's management as the gateway has it, so that the two differ only by the trust features
       main.configure()
           .withName("bare-" + config.gatewayId())
+          .withJmxManagementMBeansLevel(ManagementMBeansLevel.RoutesOnly)
           .withRoutesIncludePattern(
               config.routeFiles().stream()
                   .map(path -> "file:" + path.toAbsolutePath())
