@@ -305,9 +305,13 @@ public final class ConfigLoader {
       tagFiles.add(file);
       return CsvTagList.read(file, tagFile.get(), problems);
     }
+    if (!device.has("tags")) {
+      device.problem(
+          "tags", "is required: list the tags here, or name a CSV tag list in 'tagFile'");
+    }
     List<ModbusTag> tags = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (YamlMapping tag : device.mappings("tags", true)) {
+    for (YamlMapping tag : device.mappings("tags", false)) {
       Optional<ModbusTag> read = ModbusTagReader.read(tag, names);
       tag.rejectUnknownKeys();
       read.ifPresent(tags::add);

@@ -263,6 +263,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void neitherTagsNorTagFile_saysWhereTagsGo() throws Exception {
+    write("trustbridge.yaml", VALID_MAIN.replace(TAGS_BLOCK, ""));
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:6:5: devices[0].tags: is required: list the tags here, or name a CSV tag"
+                + " list in 'tagFile'");
+  }
+
+  @Test
   void tagsAndTagFileTogether_orAMissingTagFile_areRefused() throws Exception {
     write(
         "trustbridge.yaml",
