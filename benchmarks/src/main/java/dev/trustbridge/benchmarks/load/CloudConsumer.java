@@ -246,16 +246,6 @@ final class CloudConsumer implements AutoCloseable {
     return -1;
   }
 
-  private static String fieldText(JsonParser parser, String name) throws IOException {
-    while (parser.nextToken() != null) {
-      if (parser.currentToken() == JsonToken.FIELD_NAME && name.equals(parser.currentName())) {
-        parser.nextToken();
-        return parser.getText();
-      }
-    }
-    return null;
-  }
-
   /**
    * Disconnects and ends the session: the broker would otherwise keep queueing every later run's
    * telemetry for it, up to its queue limit.

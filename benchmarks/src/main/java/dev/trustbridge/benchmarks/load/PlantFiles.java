@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Writes what one run needs: the simulator's scenario and the gateway's configuration directory
@@ -182,8 +183,6 @@ final class PlantFiles {
 
   /** The ids of a workload's devices. */
   static List<String> deviceIds(Workload workload) {
-    return java.util.stream.IntStream.range(0, workload.devices())
-        .mapToObj(PlantFiles::deviceId)
-        .toList();
+    return IntStream.range(0, workload.devices()).mapToObj(PlantFiles::deviceId).toList();
   }
 }

@@ -1,8 +1,13 @@
 package dev.trustbridge.benchmarks.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +24,7 @@ final class Report {
 
   Report(String command, LoadRun.Settings settings) {
     text.append("## Load run of ")
-        .append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
         .append("\n\n")
         .append("- command: `")
         .append(command)
@@ -199,7 +204,7 @@ final class Report {
     return String.format(Locale.ROOT, "%,.0f", value);
   }
 
-  private static String seconds(java.time.Duration duration) {
+  private static String seconds(Duration duration) {
     return duration.toSeconds() + " s";
   }
 
@@ -216,9 +221,7 @@ final class Report {
       // not Linux: the report says so
     }
     long memory =
-        ((com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-            .getTotalMemorySize();
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     return String.format(
         Locale.ROOT,
         "%d × %s, %.0f GiB, %s %s",
@@ -231,8 +234,6 @@ final class Report {
 
   static String loadAverage() {
     return String.format(
-        Locale.ROOT,
-        "%.2f",
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 }
