@@ -12,13 +12,15 @@ import java.security.GeneralSecurityException;
 /**
  * Builds the gateway's {@code opcua:} component: the configured servers, the gateway's OPC UA
  * application certificate (created in the state directory on first use, its key encrypted under the
- * gateway's data key) and the security mode.
+ * gateway's data key) and the security mode. Public so that a baseline pipeline measured against
+ * the gateway reads its OPC UA servers the same way.
  */
-final class GatewayOpcUa {
+public final class GatewayOpcUa {
 
   private GatewayOpcUa() {}
 
-  static OpcUaComponent component(GatewayConfig config, DataKey dataKey) {
+  /** The component of {@code config}'s OPC UA devices; empty of devices when there are none. */
+  public static OpcUaComponent component(GatewayConfig config, DataKey dataKey) {
     OpcUaComponent opcua = new OpcUaComponent();
     opcua.setDevelopmentMode(config.securityMode() == SecurityMode.DEVELOPMENT);
     opcua.setConfigDirectory(config.directory().toAbsolutePath().toString());

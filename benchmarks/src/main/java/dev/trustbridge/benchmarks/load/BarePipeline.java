@@ -5,11 +5,15 @@ import dev.trustbridge.adapters.SampleBatchEncoder;
 import dev.trustbridge.adapters.json.JsonSampleBatchEncoder;
 import dev.trustbridge.adapters.modbus.ModbusComponent;
 import dev.trustbridge.adapters.mqtt.MqttComponent;
+import dev.trustbridge.runtime.GatewayOpcUa;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.config.GatewayConfig;
+import dev.trustbridge.runtime.outbox.DataKeyProtection;
+import dev.trustbridge.trust.atrest.DataKey;
 import dev.trustbridge.trust.vault.Identity;
 import dev.trustbridge.trust.vault.Vault;
 import dev.trustbridge.trust.vault.Vaults;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -18,9 +22,10 @@ import org.apache.camel.main.Main;
 
 /**
  * The baseline of the load harness: the same configuration directory, routes, {@code modbus:}
- * poller and {@code mqtt:} uplink over mutual TLS as the gateway, with the samples written as plain
- * JSON and published at QoS 1, and nothing else: no policy, no signing, no outbox, no encryption,
- * no attestation, no metrics. What the gateway costs more than this is the cost of trust.
+ * poller, {@code opcua:} subscriptions and {@code mqtt:} uplink over mutual TLS as the gateway,
+ * with the samples written as plain JSON and published at QoS 1, and nothing else: no policy, no
+ * signing, no outbox, no encryption, no attestation, no metrics. What the gateway costs more than
+ * this is the cost of trust.
  *
  * <p>Run as {@code BarePipeline CONFIG_DIR}; on SIGTERM it prints {@code bare-pipeline
  * encodedSamples=N} (every sample handed to the uplink) before it exits.
@@ -55,6 +60,13 @@ public final class BarePipeline {
       modbus.setMaxSamplesPerBatch(config.envelopes().maxSamples());
       config.modbusDevices().forEach(modbus::addDevice);
       main.bind("modbus", modbus);
+      if (!config.opcuaDevices().isEmpty()) {
+        // the OPC UA application key is kept encrypted at rest, as the gateway keeps it
+        Path state = Files.createDirectories(config.envelopes().stateDirectory());
+        DataKey dataKey =
+            DataKeyProtection.open(config.outbox(), config.identity().key().vault(), vault, state);
+        main.bind("opcua", GatewayOpcUa.component(config, dataKey));
+      }
       MqttComponent mqtt = new MqttComponent();
       mqtt.setSiteId(config.site());
       mqtt.setGatewayId(config.gatewayId());
@@ -68,7 +80,9 @@ public final class BarePipeline {
                           : uplink)
               .toList());
       main.bind("mqtt", mqtt);
-      System.out.println("bare-pipeline starting devices=" + config.modbusDevices().size());
+      System.out.println(
+          "bare-pipeline starting devices="
+              + (config.modbusDevices().size() + config.opcuaDevices().size()));
       main.run();
     }
   }

@@ -27,16 +27,18 @@ public final class LoadHarness implements Callable<Integer> {
       split = ",",
       paramLabel = "NAME",
       description =
-          "Workloads to run (default: all but smoke): mb-poll-100k, mb-poll-fast, scale,"
-              + " ctrl-writeback, store-forward, footprint, smoke.")
+          "Workloads to run (default: all but the smoke runs): mb-poll-100k, mb-poll-fast,"
+              + " ua-sub-100k, scale, ctrl-writeback, store-forward, footprint, smoke, ua-smoke.")
   private List<String> workloads = Workload.standardNames();
 
   @Option(
       names = "--profiles",
       split = ",",
       paramLabel = "NAME",
-      description = "Profiles, run back to back per workload (default: bare,full).")
-  private List<String> profiles = List.of("bare", "full");
+      description =
+          "Profiles, run back to back per workload: bare, full, full-softhsm2 (default: bare,full,"
+              + " and full-softhsm2 when the trust rig of scripts/trust-rig.sh is set up).")
+  private List<String> profiles = Profile.defaults();
 
   @Option(names = "--warmup", description = "Polling before the window (default: PT15S).")
   private Duration warmup = Duration.ofSeconds(15);

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One workload under one profile, start to end: the simulator process, the gateway (or the bare
+ * One workload under one profile, start to end: the simulator processes, the gateway (or the bare
  * pipeline) as its own JVM, a fresh cloud consumer; warm-up, the measured window with the
  * workload's own actions, then the check of everything received.
  */
@@ -31,7 +30,6 @@ final class LoadRun {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(30);
   private static final int COMMANDS_PER_SECOND = 5;
-  private static final List<String> SIMULATOR_JVM = List.of("-Xmx2g", "-XX:+UseSerialGC");
 
   /**
    * How runs are made.
@@ -54,12 +52,14 @@ final class LoadRun {
   private final Settings settings;
   private final DevelopmentPki pki;
   private final EmbeddedBroker broker;
+  private final GatewayVaults vaults;
   private final HttpClient http = HttpClient.newHttpClient();
 
   LoadRun(Settings settings, DevelopmentPki pki, EmbeddedBroker broker) {
     this.settings = settings;
     this.pki = pki;
     this.broker = broker;
+    this.vaults = new GatewayVaults(pki);
   }
 
   RunResult run(Workload workload, Profile profile, int number) throws Exception {
@@ -68,17 +68,23 @@ final class LoadRun {
             .workDirectory()
             .resolve(String.format("%02d-%s-%s", number, workload.name(), profile.label()));
     LOG.info("run={} workload={} profile={}", number, workload.name(), profile.label());
-    try (JavaProcess simulator = startSimulator(workload, directory)) {
-      Map<String, Integer> ports = ports(simulator, workload);
+    String vault = vaults.section(profile);
+    try (SimulatedPlant plant = SimulatedPlant.start(workload, directory, READY_TIMEOUT)) {
       int observePort = freePort();
       Path config =
           PlantFiles.writeGatewayConfig(
-              directory.resolve("config"), workload, ports, pki, broker.tlsPort(), observePort);
+              directory.resolve("config"),
+              workload,
+              plant.peers(),
+              vault,
+              pki,
+              broker.tlsPort(),
+              observePort);
       try (CloudConsumer consumer =
-          CloudConsumer.connect(pki, broker, "cloud-" + number, profile == Profile.FULL)) {
+          CloudConsumer.connect(pki, broker, "cloud-" + number, profile.trusted())) {
         JavaProcess gateway = startGateway(profile, config, directory);
         try {
-          return measure(workload, profile, simulator, gateway, consumer, observePort);
+          return measure(workload, profile, plant, gateway, consumer, observePort);
         } finally {
           gateway.close();
         }
@@ -89,7 +95,7 @@ final class LoadRun {
   private RunResult measure(
       Workload workload,
       Profile profile,
-      JavaProcess simulator,
+      SimulatedPlant plant,
       JavaProcess gateway,
       CloudConsumer consumer,
       int observePort)
@@ -111,7 +117,7 @@ final class LoadRun {
     List<Double> commandMillis = List.of();
     long depthStart = outboxDepth(profile, observePort);
     double gatewayCpuStart = seconds(gateway.cpuTime());
-    double simulatorCpuStart = seconds(simulator.cpuTime());
+    double simulatorCpuStart = seconds(plant.cpuTime());
     long harness = ProcessHandle.current().pid();
     double harnessCpuStart = seconds(JavaProcess.cpuTimeOf(harness));
     long from = System.currentTimeMillis();
@@ -138,11 +144,11 @@ final class LoadRun {
     }
     long to = System.currentTimeMillis();
     double gatewayCpu = seconds(gateway.cpuTime()) - gatewayCpuStart;
-    double simulatorCpu = seconds(simulator.cpuTime()) - simulatorCpuStart;
+    double simulatorCpu = seconds(plant.cpuTime()) - simulatorCpuStart;
     double harnessCpu = seconds(JavaProcess.cpuTimeOf(harness)) - harnessCpuStart;
     long depthEnd = outboxDepth(profile, observePort);
     long vaultOperations =
-        profile == Profile.FULL
+        profile.trusted()
             ? (long) metric(observePort, "trustbridge_vault_operation_seconds_count")
             : -1;
     long endRss = gateway.residentBytes();
@@ -156,7 +162,7 @@ final class LoadRun {
     Delivery delivery =
         Delivery.check(
             received,
-            profile == Profile.FULL,
+            profile.trusted(),
             List.of(pki.caCertificate()),
             from,
             to,
@@ -166,7 +172,7 @@ final class LoadRun {
     }
     List<String> processes =
         List.of(
-            simulator.name() + " pid " + simulator.pid(),
+            plant.describe(),
             gateway.name() + " pid " + gateway.pid(),
             "broker and consumer: the harness, pid " + ProcessHandle.current().pid());
     return new RunResult(
@@ -214,7 +220,7 @@ final class LoadRun {
     long restarted = System.nanoTime();
     notes.put("outage", settings.outage().toString().substring(2).toLowerCase());
     notes.put("largest RSS during the outage", mebibytes(outageRss.get()));
-    if (profile == Profile.FULL) {
+    if (profile.trusted()) {
       long grown = backlog - Math.max(0, depthBefore);
       notes.put("backlog at restart (envelopes)", Long.toString(backlog));
       Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
@@ -235,35 +241,10 @@ final class LoadRun {
     }
   }
 
-  private JavaProcess startSimulator(Workload workload, Path directory) throws IOException {
-    Path scenario = PlantFiles.writeScenario(directory.resolve("scenario.yaml"), workload);
-    return JavaProcess.start(
-        "modbus simulator (" + workload.devices() + " devices)",
-        SIMULATOR_JVM,
-        "dev.trustbridge.sim.cli.SimulatorCli",
-        List.of("modbus", "--scenario", scenario.toString()),
-        directory.resolve("simulator.log"));
-  }
-
-  private static Map<String, Integer> ports(JavaProcess simulator, Workload workload)
-      throws InterruptedException {
-    Map<String, Integer> ports = new HashMap<>();
-    for (String line :
-        simulator.awaitLines(l -> l.startsWith("device="), workload.devices(), READY_TIMEOUT)) {
-      // device=mb-0000 address=127.0.0.1:40123 unitId=1
-      String[] fields = line.split(" ");
-      String address = fields[1].substring("address=".length());
-      ports.put(
-          fields[0].substring("device=".length()),
-          Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
-    }
-    return ports;
-  }
-
   private JavaProcess startGateway(Profile profile, Path config, Path directory)
       throws IOException {
     List<String> jvm = new ArrayList<>(settings.gatewayJvmOptions());
-    if (profile == Profile.FULL && settings.flightRecording()) {
+    if (profile.trusted() && settings.flightRecording()) {
       jvm.add(
           "-XX:StartFlightRecording=settings=profile,delay="
               + settings.warmup().toSeconds()
@@ -272,7 +253,7 @@ final class LoadRun {
               + "s,filename="
               + directory.resolve("gateway.jfr"));
     }
-    return profile == Profile.FULL
+    return profile.trusted()
         ? JavaProcess.start(
             "gateway (trustbridge run)",
             jvm,
@@ -296,7 +277,7 @@ final class LoadRun {
   }
 
   private long outboxDepth(Profile profile, int port) throws InterruptedException {
-    return profile == Profile.FULL ? (long) metric(port, "trustbridge_outbox_depth") : -1;
+    return profile.trusted() ? (long) metric(port, "trustbridge_outbox_depth") : -1;
   }
 
   /**

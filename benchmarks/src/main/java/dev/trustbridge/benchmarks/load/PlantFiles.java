@@ -1,7 +1,6 @@
 package dev.trustbridge.benchmarks.load;
 
 import dev.trustbridge.sim.pki.DevelopmentPki;
-import dev.trustbridge.sim.pki.IssuedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -9,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Writes what one run needs: the simulator's scenario and the gateway's configuration directory
- * (trustbridge.yaml, a CSV tag list per device, one route per device, the policy). Both profiles
- * read the same directory; the bare pipeline uses only its devices, uplink, vault and routes.
+ * Writes what one run needs: the simulators' scenarios and the gateway's configuration directory
+ * (trustbridge.yaml, a CSV tag list per device, one route per device, the policy). Every profile
+ * reads the same kind of directory; the bare pipeline uses only its devices, uplink, vault and
+ * routes.
  */
 final class PlantFiles {
 
@@ -30,18 +29,25 @@ final class PlantFiles {
 
   private PlantFiles() {}
 
-  static String deviceId(int index) {
-    return String.format("mb-%04d", index);
+  /** The OPC UA servers' folder of the variables. */
+  private static final String FOLDER = "Load";
+
+  static String deviceId(Workload workload, int index) {
+    return String.format(
+        workload.protocol() == Workload.Protocol.MODBUS ? "mb-%04d" : "ua-%04d", index);
   }
 
-  /** A scenario of {@code workload.devices()} devices with free ports; values change every tick. */
-  static Path writeScenario(Path file, Workload workload) {
+  /**
+   * A Modbus scenario of {@code workload.devices()} devices with free ports; values change every
+   * tick.
+   */
+  static Path writeModbusScenario(Path file, Workload workload) {
     try {
       Files.createDirectories(file.getParent());
       try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         out.write("tick: " + Math.max(10, workload.pollInterval().toMillis()) + "ms\ndevices:\n");
         for (int d = 0; d < workload.devices(); d++) {
-          out.write("  - id: " + deviceId(d) + "\n    points:\n");
+          out.write("  - id: " + deviceId(workload, d) + "\n    points:\n");
           for (int v = 0; v < workload.valuesPerDevice(); v++) {
             out.write(
                 "      - {table: holdingRegister, address: "
@@ -63,18 +69,58 @@ final class PlantFiles {
   }
 
   /**
+   * The scenario of one OPC UA server: {@code workload.valuesPerDevice()} Double variables that
+   * change every tick (the sampling interval), offered only over Basic256Sha256 SignAndEncrypt; the
+   * gateway's client certificate is accepted as it comes (the harness tests the gateway's side of
+   * the trust).
+   */
+  static Path writeOpcUaScenario(Path file, Workload workload, String id) {
+    try {
+      Files.createDirectories(file.getParent());
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        out.write(
+            """
+            name: %s
+            tick: %dms
+            security:
+              policies: [Basic256Sha256]
+              modes: [SignAndEncrypt]
+              clientCertificates: acceptAll
+            nodes:
+              - folder: %s
+                nodes:
+            """
+                .formatted(id, Math.max(10, workload.pollInterval().toMillis()), FOLDER));
+        for (int v = 0; v < workload.valuesPerDevice(); v++) {
+          out.write(
+              "      - {variable: %s, type: Double, value: {ramp: {from: %d, to: %d, period: 1000s}}}\n"
+                  .formatted(variable(v), v, v + 1000));
+        }
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write scenario " + file, e);
+    }
+  }
+
+  private static String variable(int index) {
+    return String.format("v%05d", index);
+  }
+
+  /**
    * The gateway configuration for a run.
    *
-   * @param ports the simulator's port of each device id
+   * @param peers the simulated devices
+   * @param vault the {@code vault:} section of trustbridge.yaml
    */
   static Path writeGatewayConfig(
       Path directory,
       Workload workload,
-      Map<String, Integer> ports,
+      List<SimulatedPlant.Peer> peers,
+      String vault,
       DevelopmentPki pki,
       int brokerPort,
       int observePort) {
-    IssuedCertificate identity = pki.gatewayIdentity(GATEWAY, SITE);
     try {
       Files.createDirectories(directory.resolve("routes"));
       Files.createDirectories(directory.resolve("policies"));
@@ -87,11 +133,7 @@ final class PlantFiles {
             gateway: %s
             security:
               mode: development
-            vault:
-              type: software
-              keyStore: %s
-              password: ${file:%s}
-              alias: %s
+            %s
             observability:
               port: %d
             uplinks:
@@ -108,36 +150,55 @@ final class PlantFiles {
                 .formatted(
                     SITE,
                     GATEWAY,
-                    identity.keyStoreFile().toAbsolutePath(),
-                    pki.passwordFile().toAbsolutePath(),
-                    identity.name(),
+                    vault.strip(),
                     observePort,
                     brokerPort,
                     pki.caCertificateFile().toAbsolutePath(),
                     pki.caCertificateFile().toAbsolutePath()));
-        for (int d = 0; d < workload.devices(); d++) {
-          String id = deviceId(d);
-          out.write(
-              "  - id: %s\n    protocol: modbus\n    endpoint: 127.0.0.1:%d\n    unitId: 1\n"
-                      .formatted(id, ports.get(id))
-                  + "    pollInterval: %dms\n    tagFile: tags/%s.csv\n"
-                      .formatted(workload.pollInterval().toMillis(), id));
-          writeTagList(directory.resolve("tags").resolve(id + ".csv"), workload);
+        for (SimulatedPlant.Peer peer : peers) {
+          Path tagList = directory.resolve("tags").resolve(peer.id() + ".csv");
+          if (peer instanceof SimulatedPlant.ModbusPeer modbus) {
+            out.write(
+                """
+                    - id: %s
+                      protocol: modbus
+                      endpoint: 127.0.0.1:%d
+                      unitId: 1
+                      pollInterval: %dms
+                      tagFile: tags/%1$s.csv
+                  """
+                    .formatted(modbus.id(), modbus.port(), workload.pollInterval().toMillis()));
+            writeModbusTagList(tagList, workload);
+          } else if (peer instanceof SimulatedPlant.OpcUaPeer opcua) {
+            out.write(
+                """
+                    - id: %s
+                      protocol: opcua
+                      endpoint: %s
+                      security: {policy: Basic256Sha256, mode: SignAndEncrypt}
+                      trust:
+                        thumbprints: ["%s"]
+                      tagFile: tags/%1$s.csv
+                  """
+                    .formatted(opcua.id(), opcua.endpoint(), opcua.certificateSha256()));
+            writeOpcUaTagList(tagList, workload, opcua.namespaceIndex());
+          }
         }
       }
+      String scheme = workload.protocol() == Workload.Protocol.MODBUS ? "modbus" : "opcua";
       StringBuilder routes = new StringBuilder();
-      for (int d = 0; d < workload.devices(); d++) {
+      for (SimulatedPlant.Peer peer : peers) {
         routes.append(
             """
             - route:
                 id: telemetry-%1$s
                 from:
-                  uri: modbus:%1$s
+                  uri: %2$s:%1$s
                   steps:
                     - to:
                         uri: mqtt:cloud
             """
-                .formatted(deviceId(d)));
+                .formatted(peer.id(), scheme));
       }
       Files.writeString(directory.resolve("routes/telemetry.camel.yaml"), routes);
       // a plant's policy without conditions: what CEL conditions cost is measured by JMH
@@ -151,7 +212,7 @@ final class PlantFiles {
                 tags: ["diag*"]
                 action: deny
               - id: plant
-                devices: ["mb-*"]
+                devices: ["mb-*", "ua-*"]
                 action: allow
                 range: {min: -1000000, max: 1000000, outside: flag}
           commands:
@@ -170,8 +231,8 @@ final class PlantFiles {
     }
   }
 
-  /** A device's tags as the CSV list an engineering tool would export. */
-  private static void writeTagList(Path file, Workload workload) throws IOException {
+  /** A Modbus device's tags as the CSV list an engineering tool would export. */
+  private static void writeModbusTagList(Path file, Workload workload) throws IOException {
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       out.write("name,table,address,type\n");
       for (int v = 0; v < workload.valuesPerDevice(); v++) {
@@ -181,8 +242,29 @@ final class PlantFiles {
     }
   }
 
+  /**
+   * An OPC UA server's variables as a CSV tag list, each subscribed at the sampling interval with a
+   * queue of two, so that a value sampled just before a publish is not overwritten by the next.
+   */
+  private static void writeOpcUaTagList(Path file, Workload workload, int namespaceIndex)
+      throws IOException {
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write("name,nodeId,samplingInterval,queueSize\n");
+      for (int v = 0; v < workload.valuesPerDevice(); v++) {
+        out.write(
+            "%s,ns=%d;s=%s/%s,%dms,2\n"
+                .formatted(
+                    variable(v),
+                    namespaceIndex,
+                    FOLDER,
+                    variable(v),
+                    workload.pollInterval().toMillis()));
+      }
+    }
+  }
+
   /** The ids of a workload's devices. */
   static List<String> deviceIds(Workload workload) {
-    return IntStream.range(0, workload.devices()).mapToObj(PlantFiles::deviceId).toList();
+    return IntStream.range(0, workload.devices()).mapToObj(d -> deviceId(workload, d)).toList();
   }
 }

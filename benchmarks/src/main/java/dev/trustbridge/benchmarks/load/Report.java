@@ -75,7 +75,7 @@ final class Report {
           .append(" | ")
           .append(number(result.acceptedPerSecond()))
           .append(" | ")
-          .append(result.profile() == Profile.FULL ? number(result.verifiedPerSecond()) : "—")
+          .append(result.profile().trusted() ? number(result.verifiedPerSecond()) : "—")
           .append(" | ")
           .append(String.format(Locale.ROOT, "%.3f", result.cpuSecondsPer100k()))
           .append(" | ")
@@ -143,23 +143,24 @@ final class Report {
     for (String failure : failures) {
       text.append("- **run failed**, ").append(failure).append('\n');
     }
-    ratio(results)
-        .ifPresent(
-            r -> text.append("\nfull / bare gateway CPU per sample: **").append(r).append("**\n"));
-    text.append('\n');
-  }
-
-  private static Optional<String> ratio(List<RunResult> results) {
     Optional<RunResult> bare =
         results.stream().filter(r -> r.profile() == Profile.BARE).findFirst();
-    Optional<RunResult> full =
-        results.stream().filter(r -> r.profile() == Profile.FULL).findFirst();
-    if (bare.isEmpty() || full.isEmpty() || bare.get().delivery().acceptedSamples() == 0) {
-      return Optional.empty();
+    if (bare.isPresent() && bare.get().delivery().acceptedSamples() > 0) {
+      text.append('\n');
+      for (RunResult trusted : results) {
+        if (trusted.profile().trusted()) {
+          text.append(trusted.profile().label())
+              .append(" / bare gateway CPU per sample: **")
+              .append(
+                  String.format(
+                      Locale.ROOT,
+                      "%.2f",
+                      trusted.cpuSecondsPer100k() / bare.get().cpuSecondsPer100k()))
+              .append("**\n");
+        }
+      }
     }
-    return Optional.of(
-        String.format(
-            Locale.ROOT, "%.2f", full.get().cpuSecondsPer100k() / bare.get().cpuSecondsPer100k()));
+    text.append('\n');
   }
 
   void write(Path file) throws IOException {

@@ -7,20 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One load the harness puts on a gateway: how many simulated Modbus devices, how many float32
- * values each (contiguous holding registers, read 125 registers at a time), how often they are
- * polled, and what happens during the measurement.
+ * One load the harness puts on a gateway: how many simulated devices of which protocol, how many
+ * values each, how often they are read, and what happens during the measurement. Modbus values are
+ * float32 in contiguous holding registers, read 125 registers at a time; OPC UA values are Double
+ * variables subscribed over Basic256Sha256 SignAndEncrypt.
  *
  * @param name the name used in the report
  * @param kind what the run does besides polling
- * @param devices simulated devices, each on its own port
- * @param valuesPerDevice float32 values per device
- * @param pollInterval the configured poll interval of every device
+ * @param protocol what the devices speak
+ * @param devices simulated devices (Modbus: each on its own port; OPC UA: each a server process)
+ * @param valuesPerDevice values per device
+ * @param pollInterval the poll interval of every Modbus device, the sampling interval of every OPC
+ *     UA item
  * @param summary one line for the report
  */
 record Workload(
     String name,
     Kind kind,
+    Protocol protocol,
     int devices,
     int valuesPerDevice,
     Duration pollInterval,
@@ -40,6 +44,12 @@ record Workload(
     FOOTPRINT
   }
 
+  /** What the simulated devices speak. */
+  enum Protocol {
+    MODBUS,
+    OPCUA
+  }
+
   /** The samples per second the configuration asks for. */
   double offeredSamplesPerSecond() {
     return devices * (double) valuesPerDevice * 1000.0 / pollInterval.toMillis();
@@ -55,6 +65,7 @@ record Workload(
         new Workload(
             "mb-poll-100k",
             Kind.POLL,
+            Protocol.MODBUS,
             10,
             10_000,
             Duration.ofSeconds(1),
@@ -65,10 +76,22 @@ record Workload(
         new Workload(
             "mb-poll-fast",
             Kind.POLL,
+            Protocol.MODBUS,
             10,
             1_000,
             Duration.ofMillis(100),
             "10 devices × 1,000 values @100 ms"));
+    add(
+        all,
+        "ua-sub-100k",
+        new Workload(
+            "ua-sub-100k",
+            Kind.POLL,
+            Protocol.OPCUA,
+            10,
+            10_000,
+            Duration.ofSeconds(1),
+            "10 OPC UA servers × 10,000 monitored items @1 s, Basic256Sha256 SignAndEncrypt"));
     for (int devices : new int[] {10, 100, 1000}) {
       add(
           all,
@@ -76,6 +99,7 @@ record Workload(
           new Workload(
               "scale-" + devices,
               Kind.SATURATE,
+              Protocol.MODBUS,
               devices,
               100,
               Duration.ofMillis(10),
@@ -87,6 +111,7 @@ record Workload(
         new Workload(
             "ctrl-writeback",
             Kind.WRITEBACK,
+            Protocol.MODBUS,
             10,
             10_000,
             Duration.ofSeconds(1),
@@ -97,6 +122,7 @@ record Workload(
         new Workload(
             "store-forward",
             Kind.STORE_FORWARD,
+            Protocol.MODBUS,
             10,
             1_000,
             Duration.ofSeconds(1),
@@ -107,6 +133,7 @@ record Workload(
         new Workload(
             "footprint",
             Kind.FOOTPRINT,
+            Protocol.MODBUS,
             10,
             10,
             Duration.ofSeconds(1),
@@ -117,10 +144,22 @@ record Workload(
         new Workload(
             "smoke",
             Kind.POLL,
+            Protocol.MODBUS,
             2,
             300,
             Duration.ofMillis(200),
             "2 devices × 300 values @200 ms, for CI"));
+    add(
+        all,
+        "ua-smoke",
+        new Workload(
+            "ua-smoke",
+            Kind.POLL,
+            Protocol.OPCUA,
+            2,
+            300,
+            Duration.ofMillis(200),
+            "2 OPC UA servers × 300 items @200 ms, for CI"));
     return all;
   }
 
@@ -129,10 +168,10 @@ record Workload(
   }
 
   /**
-   * The workloads of the issue's names in order ({@code scale} is three), without {@code smoke}.
+   * The workloads of the issue's names in order ({@code scale} is three), without the smoke runs.
    */
   static List<String> standardNames() {
-    return CATALOGUE.keySet().stream().filter(name -> !name.equals("smoke")).toList();
+    return CATALOGUE.keySet().stream().filter(name -> !name.endsWith("smoke")).toList();
   }
 
   /**

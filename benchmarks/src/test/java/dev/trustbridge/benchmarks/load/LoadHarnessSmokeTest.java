@@ -2,58 +2,93 @@ package dev.trustbridge.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustbridge.sim.tokens.TokenRig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A short run of the load harness, so that it keeps working: the smoke workload under both
- * profiles, each a real simulator, gateway or bare pipeline process against the broker. No figure
- * is judged here (speed belongs to the benchmark runs), only that every sample arrived, verified.
+ * Short runs of the load harness, so that it keeps working: the Modbus and OPC UA smoke workloads
+ * under the profiles, each a real simulator, gateway or bare pipeline process against the broker.
+ * No figure is judged here (speed belongs to the benchmark runs), only that every sample arrived,
+ * verified.
  */
 class LoadHarnessSmokeTest {
 
   @Test
-  void smokeRun_bothProfiles_deliverEverySample_andTheFullOneVerified(@TempDir Path work)
+  void smokeRuns_bareAndFull_deliverEverySample_andTheFullOnesVerified(@TempDir Path work)
       throws Exception {
+    Report report = run(work, "bare,full");
+
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.results())
+        .extracting(result -> result.workload().name() + " " + result.profile().label())
+        .containsExactly("smoke bare", "smoke full", "ua-smoke bare", "ua-smoke full");
+    for (RunResult result : report.results()) {
+      assertDelivered(result);
+    }
+    for (RunResult bare : List.of(report.results().get(0), report.results().get(2))) {
+      assertThat(bare.lostSamples()).as(bare.workload().name()).isZero();
+      assertThat(bare.delivery().verifiedSamples()).isZero();
+    }
+    assertThat(Files.readString(work.resolve("report.md")))
+        .contains(
+            "### smoke",
+            "### ua-smoke",
+            "| bare |",
+            "| full |",
+            "full / bare gateway CPU per sample");
+  }
+
+  @Test
+  void smokeRun_identityInSoftHsm2_deliversEverySampleVerified(@TempDir Path work)
+      throws Exception {
+    TokenRig.require();
+
+    Report report = run(work, "full-softhsm2");
+
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.results()).extracting(RunResult::profile).containsOnly(Profile.FULL_SOFTHSM2);
+    for (RunResult result : report.results()) {
+      assertDelivered(result);
+    }
+    assertThat(Files.readString(work.resolve("01-smoke-full-softhsm2/config/trustbridge.yaml")))
+        .contains("type: pkcs11", "libsofthsm2.so");
+  }
+
+  private static Report run(Path work, String profiles) throws Exception {
     LoadHarness harness = new LoadHarness();
     new CommandLine(harness)
         .parseArgs(
             "--workloads",
-            "smoke",
+            profiles.equals("full-softhsm2") ? "smoke" : "smoke,ua-smoke",
+            "--profiles",
+            profiles,
             "--warmup",
             "PT2S",
             "--measure",
             "PT4S",
             "--work",
             work.toString());
+    return harness.runAll();
+  }
 
-    Report report = harness.runAll();
-
-    assertThat(report.failures()).isEmpty();
-
-    assertThat(report.results())
-        .extracting(RunResult::profile)
-        .containsExactly(Profile.BARE, Profile.FULL);
-    for (RunResult result : report.results()) {
-      Delivery delivery = result.delivery();
-      assertThat(delivery.acceptedSamples()).as(result.profile().label()).isPositive();
-      assertThat(delivery.latenciesMillis()).isNotEmpty();
-      assertThat(delivery.pollsObserved()).isPositive();
-      assertThat(delivery.failures()).as("verifier outcomes").isEmpty();
-      assertThat(result.gatewayCpuSeconds()).isPositive();
-      assertThat(result.peakRssBytes()).isGreaterThan(result.endRssBytes() / 2).isPositive();
+  private static void assertDelivered(RunResult result) {
+    String run = result.workload().name() + " " + result.profile().label();
+    Delivery delivery = result.delivery();
+    assertThat(delivery.acceptedSamples()).as(run).isPositive();
+    assertThat(delivery.latenciesMillis()).as(run).isNotEmpty();
+    assertThat(delivery.pollsObserved()).as(run).isPositive();
+    assertThat(delivery.failures()).as(run + " verifier outcomes").isEmpty();
+    assertThat(result.gatewayCpuSeconds()).as(run).isPositive();
+    assertThat(result.peakRssBytes()).as(run).isGreaterThan(result.endRssBytes() / 2).isPositive();
+    if (result.profile().trusted()) {
+      assertThat(delivery.verifiedSamples()).as(run).isEqualTo(delivery.acceptedSamples());
+      assertThat(delivery.missingEnvelopes()).as(run).isZero();
+      assertThat(result.vaultOperations()).as(run).isPositive();
     }
-    RunResult bare = report.results().get(0);
-    assertThat(bare.lostSamples()).isZero();
-    assertThat(bare.delivery().verifiedSamples()).isZero();
-    RunResult full = report.results().get(1);
-    assertThat(full.delivery().verifiedSamples()).isEqualTo(full.delivery().acceptedSamples());
-    assertThat(full.delivery().missingEnvelopes()).isZero();
-    assertThat(full.vaultOperations()).isPositive();
-    assertThat(Files.readString(work.resolve("report.md")))
-        .contains("### smoke", "| bare |", "| full |", "full / bare gateway CPU per sample");
   }
 }
