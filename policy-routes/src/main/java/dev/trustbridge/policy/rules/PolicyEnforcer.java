@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,7 @@ public final class PolicyEnforcer implements SampleBatchFilter {
   @Override
   public Optional<SampleBatch> admit(SampleBatch batch) {
     List<Sample> admitted = new ArrayList<>(batch.samples().size());
-    Map<Key, long[]> tally = new HashMap<>();
+    Tally tally = new Tally();
     boolean changed = false;
     for (Sample sample : batch.samples()) {
       Optional<Sample> kept = admit(batch.deviceId(), sample, tally);
@@ -85,7 +86,7 @@ public final class PolicyEnforcer implements SampleBatchFilter {
         changed = true;
       }
     }
-    tally.forEach((key, n) -> count(key, n[0]));
+    tally.forEach(this::count);
     if (admitted.isEmpty()) {
       return Optional.empty();
     }
@@ -98,7 +99,7 @@ public final class PolicyEnforcer implements SampleBatchFilter {
     return false;
   }
 
-  private Optional<Sample> admit(String device, Sample sample, Map<Key, long[]> tally) {
+  private Optional<Sample> admit(String device, Sample sample, Tally tally) {
     Map<String, Object> variables = null;
     for (Compiled<TelemetryRule> compiled : policy.telemetry()) {
       if (!compiled.selector().names(device, sample.tag())) {
@@ -123,14 +124,13 @@ public final class PolicyEnforcer implements SampleBatchFilter {
       return apply(rule, device, sample, tally);
     }
     if (policy.telemetryAllowedByDefault()) {
-      tally(tally, DEFAULT_RULE, "allowed");
+      tally.add(DEFAULT_RULE, "allowed");
       return Optional.of(sample);
     }
     return refuse(DEFAULT_RULE, "denied", device, sample, "no telemetry rule matches", tally);
   }
 
-  private Optional<Sample> apply(
-      TelemetryRule rule, String device, Sample sample, Map<Key, long[]> tally) {
+  private Optional<Sample> apply(TelemetryRule rule, String device, Sample sample, Tally tally) {
     if (!rule.allow()) {
       return refuse(rule.id(), "denied", device, sample, "denied by rule", tally);
     }
@@ -167,12 +167,42 @@ public final class PolicyEnforcer implements SampleBatchFilter {
       return refuse(
           rule.id(), "rate-limited", device, sample, "rate limit " + rule.rate().get(), tally);
     }
-    tally(tally, rule.id(), result);
+    tally.add(rule.id(), result);
     return Optional.of(transformed(rule, admitted));
   }
 
-  private static void tally(Map<Key, long[]> tally, String rule, String result) {
-    tally.computeIfAbsent(new Key(TELEMETRY, rule, result), k -> new long[1])[0]++;
+  /**
+   * The telemetry decisions of one batch by rule and result. Samples of a batch mostly share their
+   * decision, so a run of equal decisions costs two comparisons, not a map lookup each.
+   */
+  private static final class Tally {
+    private final Map<Key, long[]> counts = new HashMap<>();
+    private String rule;
+    private String result;
+    private long run;
+
+    void add(String rule, String result) {
+      if (run > 0 && rule.equals(this.rule) && result.equals(this.result)) {
+        run++;
+        return;
+      }
+      endRun();
+      this.rule = rule;
+      this.result = result;
+      run = 1;
+    }
+
+    private void endRun() {
+      if (run > 0) {
+        counts.computeIfAbsent(new Key(TELEMETRY, rule, result), k -> new long[1])[0] += run;
+        run = 0;
+      }
+    }
+
+    void forEach(ObjLongConsumer<Key> action) {
+      endRun();
+      counts.forEach((key, n) -> action.accept(key, n[0]));
+    }
   }
 
   /** The sample as the rule publishes it; the same instance when the rule changes nothing. */
@@ -199,13 +229,8 @@ public final class PolicyEnforcer implements SampleBatchFilter {
   }
 
   private Optional<Sample> refuse(
-      String rule,
-      String result,
-      String device,
-      Sample sample,
-      String detail,
-      Map<Key, long[]> tally) {
-    tally(tally, rule, result);
+      String rule, String result, String device, Sample sample, String detail, Tally tally) {
+    tally.add(rule, result);
     denials.warn(
         TELEMETRY + "/" + rule + "/" + result,
         "telemetry refused rule="

@@ -1,8 +1,10 @@
 package dev.trustbridge.adapters.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.trustbridge.adapters.SampleBatch;
 import dev.trustbridge.adapters.SampleBatchEncoder;
@@ -15,9 +17,12 @@ import java.io.UncheckedIOException;
 public final class JsonSampleBatchEncoder implements SampleBatchEncoder {
 
   private final ObjectMapper mapper =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          // shortest round-tripping digits (Schubfach), several times faster than Double.toString
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          .build();
 
   @Override
   public byte[] encode(SampleBatch batch) {

@@ -33,8 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,11 +79,12 @@ public final class DeviceSession implements AutoCloseable {
     if (stopped) {
       return new SampleBatch(device.id(), List.of());
     }
-    Map<ModbusTag, Object> values = new HashMap<>();
+    // the plan holds the device's own tag instances: identity spares hashing every tag's fields
+    Map<ModbusTag, Object> values = new IdentityHashMap<>(device.tags().size());
     if (connected) {
       for (ReadRequest request : plan) {
         try {
-          values.putAll(read(request));
+          read(request, values);
           if (rejectedRequests.remove(request)) {
             LOG.info("modbus read accepted again device={} {}", device.id(), describe(request));
           }
@@ -236,10 +237,12 @@ public final class DeviceSession implements AutoCloseable {
   /** Reads the fingerprint register; a mismatch stops this device for good. */
   private boolean fingerprintMatches(ModbusFingerprint fingerprint) throws Exception {
     ModbusTag register = fingerprint.register();
-    Object actual =
-        read(new ReadRequest(
-                register.table(), register.address(), register.type().width(), List.of(register)))
-            .get(register);
+    Map<ModbusTag, Object> read = new IdentityHashMap<>(1);
+    read(
+        new ReadRequest(
+            register.table(), register.address(), register.type().width(), List.of(register)),
+        read);
+    Object actual = read.get(register);
     if (fingerprint.expected().equals(actual)) {
       LOG.info(
           "modbus device fingerprint verified device={} {}", device.id(), fingerprint.describe());
@@ -284,9 +287,9 @@ public final class DeviceSession implements AutoCloseable {
     }
   }
 
-  private Map<ModbusTag, Object> read(ReadRequest request) throws Exception {
+  /** Reads one request's tags into {@code values}. */
+  private void read(ReadRequest request, Map<ModbusTag, Object> values) throws Exception {
     ModbusResponse response = execute(request(request));
-    Map<ModbusTag, Object> values = new HashMap<>();
     switch (request.table()) {
       case COIL, DISCRETE_INPUT -> {
         BitVector bits =
@@ -308,7 +311,6 @@ public final class DeviceSession implements AutoCloseable {
         }
       }
     }
-    return values;
   }
 
   private ModbusRequest request(ReadRequest request) {
