@@ -14,6 +14,7 @@ import dev.trustbridge.runtime.config.internal.ModbusTagReader;
 import dev.trustbridge.runtime.config.internal.Problems;
 import dev.trustbridge.runtime.config.internal.RouteFileCheck;
 import dev.trustbridge.runtime.config.internal.Substitution;
+import dev.trustbridge.runtime.config.internal.TagColumns;
 import dev.trustbridge.runtime.config.internal.YamlFiles;
 import dev.trustbridge.runtime.config.internal.YamlMapping;
 import dev.trustbridge.trust.vault.VaultConfig;
@@ -254,7 +255,8 @@ public final class ConfigLoader {
       }
       String protocol = device.requiredString("protocol").orElse("");
       if (protocol.equals("opcua")) {
-        OpcUaDeviceReader.read(device, id, mode, directory).ifPresent(opcuaDevices::add);
+        OpcUaDeviceReader.read(device, id, mode, directory, problems, tagFiles)
+            .ifPresent(opcuaDevices::add);
         continue;
       }
       if (!protocol.isEmpty() && !protocol.equals("modbus")) {
@@ -265,7 +267,7 @@ public final class ConfigLoader {
       int unitId = device.integer("unitId", 1, 0, 255);
       Duration pollInterval = device.duration("pollInterval", Duration.ofSeconds(1));
       Duration timeout = device.duration("timeout", Duration.ofSeconds(2));
-      List<ModbusTag> tags = tags(device, directory, problems, tagFiles);
+      List<ModbusTag> tags = tags(device, ModbusTagReader.COLUMNS, directory, problems, tagFiles);
       Optional<ModbusFingerprint> fingerprint = ModbusFingerprintReader.read(device);
       device.rejectUnknownKeys();
       Optional<HostAndPort> address = HostAndPort.parse(endpoint, 502);
@@ -292,9 +294,17 @@ public final class ConfigLoader {
     return devices;
   }
 
-  /** A device's tags, listed under {@code tags} or in the CSV file {@code tagFile}. */
-  private static List<ModbusTag> tags(
-      YamlMapping device, Path directory, Problems problems, List<Path> tagFiles) {
+  /**
+   * A device's tags, listed under {@code tags} or in the CSV file {@code tagFile}.
+   *
+   * @param tagFiles receives the CSV tag list when the device names one
+   */
+  static <T> List<T> tags(
+      YamlMapping device,
+      TagColumns<T> kind,
+      Path directory,
+      Problems problems,
+      List<Path> tagFiles) {
     Optional<String> tagFile = device.optionalString("tagFile");
     if (tagFile.isPresent()) {
       if (device.has("tags")) {
@@ -303,16 +313,16 @@ public final class ConfigLoader {
       }
       Path file = directory.resolve(tagFile.get());
       tagFiles.add(file);
-      return CsvTagList.read(file, tagFile.get(), problems);
+      return CsvTagList.read(file, tagFile.get(), problems, kind);
     }
     if (!device.has("tags")) {
       device.problem(
           "tags", "is required: list the tags here, or name a CSV tag list in 'tagFile'");
     }
-    List<ModbusTag> tags = new ArrayList<>();
+    List<T> tags = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlMapping tag : device.mappings("tags", false)) {
-      Optional<ModbusTag> read = ModbusTagReader.read(tag, names);
+      Optional<T> read = kind.reader().read(tag, names);
       tag.rejectUnknownKeys();
       read.ifPresent(tags::add);
     }

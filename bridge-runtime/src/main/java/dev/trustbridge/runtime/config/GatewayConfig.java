@@ -27,7 +27,7 @@ import java.util.Set;
  * @param observability metrics, health, logs and JMX
  * @param routeFiles the Camel YAML DSL route files, sorted by name
  * @param policyFiles the policy files, in the order of {@code policies:}
- * @param tagFiles the CSV tag lists that Modbus devices name in {@code tagFile}, in device order
+ * @param tagFiles the CSV tag lists that devices name in {@code tagFile}, in device order
  * @param policy the compiled policy files; empty when none are configured (development only)
  * @param commands who may sign commands; empty when the gateway accepts none
  * @param attestation how the gateway measures itself and proves it

@@ -1,6 +1,5 @@
 package dev.trustbridge.runtime.config;
 
-import dev.trustbridge.adapters.opcua.OpcUaDeadband;
 import dev.trustbridge.adapters.opcua.OpcUaDevice;
 import dev.trustbridge.adapters.opcua.OpcUaFingerprint;
 import dev.trustbridge.adapters.opcua.OpcUaSecurityMode;
@@ -8,6 +7,8 @@ import dev.trustbridge.adapters.opcua.OpcUaSecurityPolicy;
 import dev.trustbridge.adapters.opcua.OpcUaServerTrust;
 import dev.trustbridge.adapters.opcua.OpcUaTag;
 import dev.trustbridge.adapters.opcua.OpcUaUser;
+import dev.trustbridge.runtime.config.internal.OpcUaTagReader;
+import dev.trustbridge.runtime.config.internal.Problems;
 import dev.trustbridge.runtime.config.internal.YamlMapping;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -36,33 +36,6 @@ final class OpcUaDeviceReader {
 
   /** Where {@code trustbridge opcua trust} puts a device's trusted server certificates. */
   static final String TRUST_DIRECTORY = "pki/opcua";
-
-  private enum Mode {
-    SUBSCRIBE("subscribe", OpcUaTag.Mode.SUBSCRIBE),
-    POLL("poll", OpcUaTag.Mode.POLL);
-
-    final String configName;
-    final OpcUaTag.Mode mode;
-
-    Mode(String configName, OpcUaTag.Mode mode) {
-      this.configName = configName;
-      this.mode = mode;
-    }
-  }
-
-  private enum Deadband {
-    NONE("none", OpcUaDeadband.Type.NONE),
-    ABSOLUTE("absolute", OpcUaDeadband.Type.ABSOLUTE),
-    PERCENT("percent", OpcUaDeadband.Type.PERCENT);
-
-    final String configName;
-    final OpcUaDeadband.Type type;
-
-    Deadband(String configName, OpcUaDeadband.Type type) {
-      this.configName = configName;
-      this.type = type;
-    }
-  }
 
   private enum WhileDown {
     BAD("bad", OpcUaDevice.WhileDown.BAD),
@@ -86,9 +59,15 @@ final class OpcUaDeviceReader {
 
   /**
    * @param id the device's id, already checked; empty when it has problems
+   * @param tagFiles receives the CSV tag list when the device names one
    */
   static Optional<OpcUaDevice> read(
-      YamlMapping device, String id, SecurityMode mode, Path directory) {
+      YamlMapping device,
+      String id,
+      SecurityMode mode,
+      Path directory,
+      Problems problems,
+      List<Path> tagFiles) {
     String endpoint = device.requiredString("endpoint").orElse("");
     Optional<OpcUaSecurityPolicy> policy = Optional.empty();
     Optional<OpcUaSecurityMode> securityMode = Optional.empty();
@@ -129,7 +108,8 @@ final class OpcUaDeviceReader {
     Duration timeout = device.duration("timeout", Duration.ofSeconds(5));
     WhileDown whileDown =
         device.choice("whileDown", WhileDown.BAD, WhileDown.values(), w -> w.configName);
-    List<OpcUaTag> tags = tags(device);
+    List<OpcUaTag> tags =
+        ConfigLoader.tags(device, OpcUaTagReader.COLUMNS, directory, problems, tagFiles);
     device.rejectUnknownKeys();
     if (id.isEmpty() || endpoint.isEmpty() || tags.isEmpty()) {
       return Optional.empty();
@@ -228,47 +208,6 @@ final class OpcUaDeviceReader {
     }
     fingerprint.rejectUnknownKeys();
     return new OpcUaFingerprint(uri, sha256);
-  }
-
-  private static List<OpcUaTag> tags(YamlMapping device) {
-    List<OpcUaTag> tags = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (YamlMapping tag : device.mappings("tags", true)) {
-      String name = tag.requiredString("name").orElse("");
-      if (!name.isEmpty() && !names.add(name)) {
-        tag.problem("name", "tag '" + name + "' is declared twice on this device");
-      }
-      String nodeId = tag.requiredString("nodeId").orElse("");
-      Mode mode = tag.choice("mode", Mode.SUBSCRIBE, Mode.values(), m -> m.configName);
-      Duration sampling = tag.duration("samplingInterval", Duration.ofSeconds(1));
-      int queueSize = tag.integer("queueSize", 1, 1, 10_000);
-      OpcUaDeadband deadband =
-          tag.mapping("deadband").map(OpcUaDeviceReader::deadband).orElse(OpcUaDeadband.none());
-      String unit = tag.optionalString("unit").orElse("");
-      tag.rejectUnknownKeys();
-      if (name.isEmpty() || nodeId.isEmpty()) {
-        continue;
-      }
-      try {
-        tags.add(new OpcUaTag(name, nodeId, mode.mode, sampling, queueSize, deadband, unit));
-      } catch (IllegalArgumentException e) {
-        tag.problem(e.getMessage());
-      }
-    }
-    return tags;
-  }
-
-  private static OpcUaDeadband deadband(YamlMapping deadband) {
-    Deadband type =
-        deadband.choice("type", Deadband.ABSOLUTE, Deadband.values(), d -> d.configName);
-    double value = deadband.number("value", 0);
-    deadband.rejectUnknownKeys();
-    try {
-      return new OpcUaDeadband(type.type, value);
-    } catch (IllegalArgumentException e) {
-      deadband.problem(e.getMessage());
-      return OpcUaDeadband.none();
-    }
   }
 
   private static Optional<X509Certificate> certificate(YamlMapping section, String key, Path file) {

@@ -10,6 +10,8 @@ import dev.trustbridge.adapters.opcua.OpcUaSecurityMode;
 import dev.trustbridge.adapters.opcua.OpcUaSecurityPolicy;
 import dev.trustbridge.adapters.opcua.OpcUaTag;
 import dev.trustbridge.adapters.opcua.OpcUaUser;
+import dev.trustbridge.runtime.attest.GatewayMeasurements;
+import dev.trustbridge.trust.attest.Measurement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,6 +197,147 @@ class OpcUaConfigTest {
         .containsExactly(
             "routes/telemetry.camel.yaml:4:12: [0].route.from.uri: names unknown device 'filler'"
                 + " (registered: capper)");
+  }
+
+  private static final String FILLER_WITH_TAG_FILE =
+      """
+        - id: filler
+          protocol: opcua
+          endpoint: opc.tcp://10.0.0.7:4840
+          tagFile: tags/filler.csv
+      """;
+
+  @Test
+  void opcuaTagFile_readsTagsWithDefaultsDeadbandColumnsAndQuotedCells() throws Exception {
+    writeMain("development", FILLER_WITH_TAG_FILE);
+    write(
+        "tags/filler.csv",
+        """
+        # exported from the filler's address space
+        name,nodeId,mode,samplingInterval,queueSize,deadband.type,deadband.value,unit
+        speed,ns=2;s=Filler/Speed,,250ms,5,percent,2,bpm
+        count,ns=2;i=1001,poll,,,,,
+        "level, tank 1","ns=2;s=Tank 1, Level",,,,,0.5,m
+        """);
+
+    GatewayConfig config = new ConfigLoader(Map.of()).load(dir);
+
+    assertThat(config.opcuaDevices().get(0).tags())
+        .containsExactly(
+            new OpcUaTag(
+                "speed",
+                "ns=2;s=Filler/Speed",
+                OpcUaTag.Mode.SUBSCRIBE,
+                Duration.ofMillis(250),
+                5,
+                new OpcUaDeadband(OpcUaDeadband.Type.PERCENT, 2),
+                "bpm"),
+            new OpcUaTag(
+                "count",
+                "ns=2;i=1001",
+                OpcUaTag.Mode.POLL,
+                Duration.ofSeconds(1),
+                1,
+                OpcUaDeadband.none(),
+                ""),
+            new OpcUaTag(
+                "level, tank 1",
+                "ns=2;s=Tank 1, Level",
+                OpcUaTag.Mode.SUBSCRIBE,
+                Duration.ofSeconds(1),
+                1,
+                new OpcUaDeadband(OpcUaDeadband.Type.ABSOLUTE, 0.5),
+                "m"));
+    assertThat(config.tagFiles()).containsExactly(dir.resolve("tags/filler.csv"));
+    // measured at start like the other configuration files
+    assertThat(new GatewayMeasurements().measure(config))
+        .extracting(Measurement::component)
+        .contains("tags:tags/filler.csv");
+  }
+
+  @Test
+  void opcuaTagFileWithErrors_reportsEachWithFileLineColumnAndColumnName() throws Exception {
+    writeMain("development", FILLER_WITH_TAG_FILE);
+    write(
+        "tags/filler.csv",
+        """
+        name,nodeId,samplingInterval,deadband.type,deadband.value
+        speed,ns=2;s=Filler/Speed,fast
+        count,ns=2;i=1001,,relative,1
+        speed,ns=2;i=1002
+        level,ns=2;i=1003,,percent,150
+        flow,Filler/Flow
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "tags/filler.csv:2:27: samplingInterval: 'fast' is not a positive duration such as"
+                + " 500ms, 2s, 5m or 1h",
+            "tags/filler.csv:3:20: deadband.type: unknown value 'relative' (expected one of: none,"
+                + " absolute, percent)",
+            "tags/filler.csv:4:1: name: tag 'speed' is declared twice on this device",
+            "tags/filler.csv:5:20: deadband: deadband 150.0 must be 0 or more and at most 100",
+            "tags/filler.csv:6:1: tag flow: 'Filler/Flow' is not a node id such as"
+                + " ns=2;s=Filler/Speed");
+  }
+
+  @Test
+  void opcuaTagFileWithoutNodeIdColumn_namesTheColumns() throws Exception {
+    writeMain("development", FILLER_WITH_TAG_FILE);
+    write("tags/filler.csv", "name,node,deadband\nspeed,ns=2;s=Filler/Speed,1\n");
+
+    assertThat(problems())
+        .containsExactly(
+            "tags/filler.csv:1:1: the header lacks the column 'nodeId'",
+            "tags/filler.csv:1:6: unknown column 'node' (expected: name, nodeId, mode,"
+                + " samplingInterval, queueSize, deadband.type, deadband.value, unit)",
+            "tags/filler.csv:1:11: unknown column 'deadband' (expected: name, nodeId, mode,"
+                + " samplingInterval, queueSize, deadband.type, deadband.value, unit)");
+  }
+
+  @Test
+  void opcuaTagsAndTagFileTogether_areRefused() throws Exception {
+    writeMain(
+        "development",
+        FILLER_WITH_TAG_FILE
+            + """
+                tags:
+                  - {name: speed, nodeId: "ns=2;s=Filler/Speed"}
+            """);
+    write("tags/filler.csv", "name,nodeId\nspeed,ns=2;s=Filler/Speed\n");
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:16:14: devices[0].tagFile: give the tags either under 'tags' or in"
+                + " 'tagFile', not both");
+  }
+
+  @Test
+  void opcuaDeviceWithoutTags_saysWhereTagsGo() throws Exception {
+    writeMain("development", FILLER_WITH_TAG_FILE.replace("    tagFile: tags/filler.csv\n", ""));
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:13:5: devices[0].tags: is required: list the tags here, or name a CSV"
+                + " tag list in 'tagFile'");
+  }
+
+  @Test
+  void opcuaYamlDeadbandWithUnknownKey_isRefused() throws Exception {
+    writeMain(
+        "development",
+        """
+          - id: filler
+            protocol: opcua
+            endpoint: opc.tcp://10.0.0.7:4840
+            tags:
+              - {name: speed, nodeId: "ns=2;s=Filler/Speed", deadband: {type: absolute, vlaue: 1}}
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "trustbridge.yaml:17:81: devices[0].tags[0].deadband.vlaue: unknown key (expected one"
+                + " of: type, value)");
   }
 
   @Test

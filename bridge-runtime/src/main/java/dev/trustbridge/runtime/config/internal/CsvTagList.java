@@ -1,6 +1,5 @@
 package dev.trustbridge.runtime.config.internal;
 
-import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.runtime.config.ConfigProblem;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,15 +16,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A device's Modbus tags as a CSV file, as PLC engineering tools export them: a header naming the
- * columns (the keys of a tag in {@code trustbridge.yaml}, in any order; {@code name}, {@code table}
- * and {@code address} required), then one tag per line. An empty cell takes the default; a cell in
- * double quotes may hold commas ({@code ""} is a quote); lines starting with {@code #} and blank
- * lines are skipped. Read line by line: a list of 100,000 tags costs the tags, not a document tree.
+ * A device's tags as a CSV file, as PLC and OPC UA engineering tools export them: a header naming
+ * the columns (the keys of a tag in {@code trustbridge.yaml}, in any order, see {@link
+ * TagColumns}), then one tag per line. An empty cell takes the default; a cell in double quotes may
+ * hold commas ({@code ""} is a quote); lines starting with {@code #} and blank lines are skipped.
+ * Read line by line: a list of 100,000 tags costs the tags, not a document tree.
  */
 public final class CsvTagList {
-
-  private static final Set<String> REQUIRED = Set.of("name", "table", "address");
 
   private CsvTagList() {}
 
@@ -33,9 +30,10 @@ public final class CsvTagList {
    * The tags of the file; problems are recorded with file, line and column.
    *
    * @param name the file as named to the operator
+   * @param kind the kind of tag the file lists
    */
-  public static List<ModbusTag> read(Path file, String name, Problems problems) {
-    List<ModbusTag> tags = new ArrayList<>();
+  public static <T> List<T> read(Path file, String name, Problems problems, TagColumns<T> kind) {
+    List<T> tags = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       List<Cell> header = null;
       Set<String> names = new HashSet<>();
@@ -51,12 +49,12 @@ public final class CsvTagList {
         }
         if (header == null) {
           header = cells.get();
-          if (!headerUsable(header, name, lineNumber, problems)) {
+          if (!headerUsable(header, kind, name, lineNumber, problems)) {
             return List.of();
           }
           continue;
         }
-        Row row = new Row(name, lineNumber, problems);
+        Row row = new Row(name, lineNumber, problems, new HashMap<>(), "");
         if (cells.get().size() > header.size()) {
           row.problem(
               "has "
@@ -69,7 +67,7 @@ public final class CsvTagList {
         for (int i = 0; i < cells.get().size(); i++) {
           row.put(header.get(i).text(), cells.get().get(i));
         }
-        ModbusTagReader.read(row, names).ifPresent(tags::add);
+        kind.reader().read(row, names).ifPresent(tags::add);
       }
       if (header == null) {
         problems.inFile(name, "has no header line naming the columns");
@@ -84,11 +82,12 @@ public final class CsvTagList {
     return tags;
   }
 
-  private static boolean headerUsable(List<Cell> header, String name, int line, Problems problems) {
+  private static boolean headerUsable(
+      List<Cell> header, TagColumns<?> kind, String name, int line, Problems problems) {
     int known = problems.size();
     Set<String> seen = new HashSet<>();
     for (Cell column : header) {
-      if (!ModbusTagReader.KEYS.contains(column.text())) {
+      if (!kind.names().contains(column.text())) {
         problems.add(
             new ConfigProblem(
                 name,
@@ -98,7 +97,7 @@ public final class CsvTagList {
                 "unknown column '"
                     + column.text()
                     + "' (expected: "
-                    + String.join(", ", ModbusTagReader.KEYS)
+                    + String.join(", ", kind.names())
                     + ")"));
       } else if (!seen.add(column.text())) {
         problems.add(
@@ -106,8 +105,8 @@ public final class CsvTagList {
                 name, line, column.column(), "", "column '" + column.text() + "' is named twice"));
       }
     }
-    for (String required : ModbusTagReader.KEYS) {
-      if (REQUIRED.contains(required) && !seen.contains(required)) {
+    for (String required : kind.names()) {
+      if (kind.required().contains(required) && !seen.contains(required)) {
         problems.add(
             new ConfigProblem(name, line, 1, "", "the header lacks the column '" + required + "'"));
       }
@@ -168,18 +167,28 @@ public final class CsvTagList {
     }
   }
 
-  /** One line of the list, read through the same rules as a tag in YAML. */
+  /**
+   * One line of the list, read through the same rules as a tag in YAML; or the cells of one of its
+   * sections, the columns {@code section.key}, as a nested mapping is in YAML.
+   */
   private static final class Row implements Fields {
 
     private final String file;
     private final int line;
     private final Problems problems;
-    private final Map<String, Cell> cells = new HashMap<>();
+    private final Map<String, Cell> cells;
+    private final String prefix;
 
-    Row(String file, int line, Problems problems) {
+    /**
+     * @param cells the row's non-empty cells by column, shared with its sections
+     * @param prefix what the keys are prefixed with to name a column: empty, or {@code section.}
+     */
+    Row(String file, int line, Problems problems, Map<String, Cell> cells, String prefix) {
       this.file = file;
       this.line = line;
       this.problems = problems;
+      this.cells = cells;
+      this.prefix = prefix;
     }
 
     void put(String column, Cell cell) {
@@ -190,23 +199,48 @@ public final class CsvTagList {
 
     @Override
     public Optional<String> optionalString(String key) {
-      return Optional.ofNullable(cells.get(key)).map(Cell::text);
+      return Optional.ofNullable(cells.get(prefix + key)).map(Cell::text);
     }
 
     @Override
     public boolean has(String key) {
-      return cells.containsKey(key);
+      return cells.containsKey(prefix + key);
     }
 
+    /** The columns {@code key.*} of this row; empty when all their cells are. */
+    @Override
+    public Optional<Fields> section(String key) {
+      String columns = prefix + key + ".";
+      if (cells.keySet().stream().noneMatch(column -> column.startsWith(columns))) {
+        return Optional.empty();
+      }
+      return Optional.of(new Row(file, line, problems, cells, columns));
+    }
+
+    /** Nothing to do: the header has checked the columns once for all rows. */
+    @Override
+    public void rejectUnknownKeys() {}
+
+    /** At the line's first column, or for a section at its first non-empty cell. */
     @Override
     public void problem(String message) {
-      problems.add(new ConfigProblem(file, line, 1, "", message));
+      int column =
+          prefix.isEmpty()
+              ? 1
+              : cells.entrySet().stream()
+                  .filter(cell -> cell.getKey().startsWith(prefix))
+                  .mapToInt(cell -> cell.getValue().column())
+                  .min()
+                  .orElse(1);
+      String field = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+      problems.add(new ConfigProblem(file, line, column, field, message));
     }
 
     @Override
     public void problem(String key, String message) {
-      Cell cell = cells.get(key);
-      problems.add(new ConfigProblem(file, line, cell == null ? 1 : cell.column(), key, message));
+      Cell cell = cells.get(prefix + key);
+      problems.add(
+          new ConfigProblem(file, line, cell == null ? 1 : cell.column(), prefix + key, message));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.trustbridge.runtime.config.internal;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,6 +19,16 @@ public interface Fields {
 
   /** Whether the key is present. */
   boolean has(String key);
+
+  /**
+   * A group of fields inside this record, such as a tag's {@code deadband}: a nested mapping in
+   * YAML, the columns {@code deadband.type}, {@code deadband.value} in a CSV row; empty when
+   * absent.
+   */
+  Optional<? extends Fields> section(String key);
+
+  /** Reports every key that no accessor asked for: a misspelt key must not be silently ignored. */
+  void rejectUnknownKeys();
 
   /** Records a problem at the record as a whole. */
   void problem(String message);
@@ -60,6 +71,22 @@ public interface Fields {
       problem(key, "is required");
     }
     return integer(key, min, min, max);
+  }
+
+  /** A positive duration such as {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601. */
+  default Duration duration(String key, Duration fallback) {
+    return optionalString(key)
+        .flatMap(
+            text -> {
+              Optional<Duration> value = Durations.parse(text.strip());
+              if (value.isEmpty() || value.get().isZero() || value.get().isNegative()) {
+                problem(
+                    key, "'" + text + "' is not a positive duration such as 500ms, 2s, 5m or 1h");
+                return Optional.<Duration>empty();
+              }
+              return value;
+            })
+        .orElse(fallback);
   }
 
   /** A finite decimal number, or the fallback when absent. */

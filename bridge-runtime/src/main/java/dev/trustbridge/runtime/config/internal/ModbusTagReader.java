@@ -16,9 +16,20 @@ import java.util.Set;
 public final class ModbusTagReader {
 
   /** The keys of a tag, which are also the columns of a CSV tag list. */
-  public static final List<String> KEYS =
-      List.of(
-          "name", "table", "address", "type", "byteOrder", "wordOrder", "scale", "offset", "unit");
+  public static final TagColumns<ModbusTag> COLUMNS =
+      new TagColumns<>(
+          List.of(
+              "name",
+              "table",
+              "address",
+              "type",
+              "byteOrder",
+              "wordOrder",
+              "scale",
+              "offset",
+              "unit"),
+          Set.of("name", "table", "address"),
+          ModbusTagReader::read);
 
   private ModbusTagReader() {}
 

@@ -1,7 +1,5 @@
 package dev.trustbridge.runtime.config.internal;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class YamlMapping implements Fields {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
   private final String file;
@@ -143,42 +140,6 @@ public final class YamlMapping implements Fields {
     return resolve(field(key), scalar.get()).map(String::toCharArray);
   }
 
-  /** A positive duration such as {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601. */
-  public Duration duration(String key, Duration fallback) {
-    return optionalString(key)
-        .flatMap(
-            text -> {
-              Optional<Duration> value = parseDuration(text.strip());
-              if (value.isEmpty() || value.get().isZero() || value.get().isNegative()) {
-                problem(
-                    key, "'" + text + "' is not a positive duration such as 500ms, 2s, 5m or 1h");
-                return Optional.<Duration>empty();
-              }
-              return value;
-            })
-        .orElse(fallback);
-  }
-
-  private static Optional<Duration> parseDuration(String text) {
-    Matcher matcher = DURATION.matcher(text);
-    if (matcher.matches()) {
-      long amount = Long.parseLong(matcher.group(1));
-      return Optional.of(
-          switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-          });
-    }
-    try {
-      return Optional.of(Duration.parse(text));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
   /** {@code true} or {@code false}, or the fallback when absent. */
   public boolean flag(String key, boolean fallback) {
     return optionalString(key)
@@ -260,6 +221,11 @@ public final class YamlMapping implements Fields {
     return mappings;
   }
 
+  @Override
+  public Optional<YamlMapping> section(String key) {
+    return mapping(key);
+  }
+
   /** A nested mapping, e.g. {@code security}; empty when absent. */
   public Optional<YamlMapping> mapping(String key) {
     read.add(key);
@@ -271,7 +237,7 @@ public final class YamlMapping implements Fields {
         new YamlMapping(file, field(key), tuple.getValueNode(), problems, substitution));
   }
 
-  /** Reports every key that no accessor asked for: a misspelt key must not be silently ignored. */
+  @Override
   public void rejectUnknownKeys() {
     for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
       if (!read.contains(entry.getKey())) {
