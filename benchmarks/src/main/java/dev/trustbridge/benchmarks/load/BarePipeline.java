@@ -8,6 +8,7 @@ import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.runtime.GatewayOpcUa;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.config.GatewayConfig;
+import dev.trustbridge.runtime.config.ObservabilitySettings.CamelMBeans;
 import dev.trustbridge.runtime.outbox.DataKeyProtection;
 import dev.trustbridge.trust.atrest.DataKey;
 import dev.trustbridge.trust.vault.Identity;
@@ -51,7 +52,10 @@ public final class BarePipeline {
       // Camel's management as the gateway has it, so that the two differ only by the trust features
       main.configure()
           .withName("bare-" + config.gatewayId())
-          .withJmxManagementMBeansLevel(ManagementMBeansLevel.RoutesOnly)
+          .withJmxManagementMBeansLevel(
+              config.observability().camelMBeans() == CamelMBeans.CONTEXT
+                  ? ManagementMBeansLevel.ContextOnly
+                  : ManagementMBeansLevel.RoutesOnly)
           .withRoutesIncludePattern(
               config.routeFiles().stream()
                   .map(path -> "file:" + path.toAbsolutePath())

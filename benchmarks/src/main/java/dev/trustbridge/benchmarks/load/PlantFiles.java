@@ -136,6 +136,7 @@ final class PlantFiles {
             %s
             observability:
               port: %d
+              camelMBeans: %s
             uplinks:
               - id: cloud
                 server: ssl://127.0.0.1:%d
@@ -152,6 +153,7 @@ final class PlantFiles {
                     GATEWAY,
                     vault.strip(),
                     observePort,
+                    workload.camelMBeans(),
                     brokerPort,
                     pki.caCertificateFile().toAbsolutePath(),
                     pki.caCertificateFile().toAbsolutePath()));

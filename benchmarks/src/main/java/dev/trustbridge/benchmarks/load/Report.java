@@ -83,12 +83,17 @@ final class Report {
           .append(" | ")
           .append(percentiles(delivery.latenciesMillis()))
           .append(" | ")
-          .append(delivery.pollsObserved())
-          .append(" / ")
-          .append(expectedPolls)
-          .append(" (")
-          .append(delivery.pollsLate())
-          .append(") | ")
+          // subscribed values carry each its own source time: there is no poll to count
+          .append(
+              workload.protocol() == Workload.Protocol.OPCUA
+                  ? "—"
+                  : delivery.pollsObserved()
+                      + " / "
+                      + expectedPolls
+                      + " ("
+                      + delivery.pollsLate()
+                      + ")")
+          .append(" | ")
           .append(
               result.outboxDepthStart() < 0
                   ? "—"

@@ -50,6 +50,18 @@ record Workload(
     OPCUA
   }
 
+  /**
+   * Camel's MBeans as a plant of that size would configure them ({@code
+   * observability.camelMBeans}): the routes' up to a hundred devices, the context's only beyond.
+   */
+  String camelMBeans() {
+    return camelMBeans(devices);
+  }
+
+  private static String camelMBeans(int devices) {
+    return devices > 100 ? "context" : "routes";
+  }
+
   /** The samples per second the configuration asks for. */
   double offeredSamplesPerSecond() {
     return devices * (double) valuesPerDevice * 1000.0 / pollInterval.toMillis();
@@ -92,7 +104,10 @@ record Workload(
             10_000,
             Duration.ofSeconds(1),
             "10 OPC UA servers × 10,000 monitored items @1 s, Basic256Sha256 SignAndEncrypt"));
+    // a million samples per second offered, more than either pipeline takes, spread over more and
+    // more devices polled less and less often
     for (int devices : new int[] {10, 100, 1000}) {
+      Duration interval = Duration.ofMillis(devices / 10);
       add(
           all,
           "scale",
@@ -102,8 +117,14 @@ record Workload(
               Protocol.MODBUS,
               devices,
               100,
-              Duration.ofMillis(10),
-              devices + " devices × 100 values @10 ms: as fast as the gateway takes it"));
+              interval,
+              devices
+                  + " devices × 100 values @"
+                  + interval.toMillis()
+                  + " ms: as fast as the gateway takes it"
+                  + (camelMBeans(devices).equals("context")
+                      ? " (Camel MBeans of the context only)"
+                      : "")));
     }
     add(
         all,
@@ -175,15 +196,21 @@ record Workload(
   }
 
   /**
-   * The workloads named.
+   * The workloads named: a group such as {@code scale}, or one workload such as {@code scale-100}.
    *
    * @throws IllegalArgumentException naming an unknown workload and the known ones
    */
   static List<Workload> named(List<String> names) {
     List<Workload> selected = new ArrayList<>();
     for (String name : names) {
-      List<Workload> group = CATALOGUE.get(name);
-      if (group == null) {
+      List<Workload> group =
+          CATALOGUE.containsKey(name)
+              ? CATALOGUE.get(name)
+              : CATALOGUE.values().stream()
+                  .flatMap(List::stream)
+                  .filter(workload -> workload.name().equals(name))
+                  .toList();
+      if (group.isEmpty()) {
         throw new IllegalArgumentException(
             "unknown workload '" + name + "'; known: " + String.join(", ", CATALOGUE.keySet()));
       }

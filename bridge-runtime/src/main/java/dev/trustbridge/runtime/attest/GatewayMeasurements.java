@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the gateway measures, in a stable order: every entry of its runtime class path (jars by file
- * name, class directories by module), then {@code trustbridge.yaml}, the route files and the policy
- * files by their path in the configuration directory. The same code computes the golden set in a
- * release pipeline ({@code trustbridge attest golden}), so names and order agree.
+ * name, class directories by module), then {@code trustbridge.yaml}, the route files, the policy
+ * files and the CSV tag lists by their path in the configuration directory. The same code computes
+ * the golden set in a release pipeline ({@code trustbridge attest golden}), so names and order
+ * agree.
  *
  * <p>A file is hashed again only when its size or modification time changed since it was last
  * hashed, so that periodic re-measurement stays cheap.

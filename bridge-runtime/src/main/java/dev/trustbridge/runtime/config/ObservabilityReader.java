@@ -1,5 +1,6 @@
 package dev.trustbridge.runtime.config;
 
+import dev.trustbridge.runtime.config.ObservabilitySettings.CamelMBeans;
 import dev.trustbridge.runtime.config.ObservabilitySettings.LogFormat;
 import dev.trustbridge.runtime.config.internal.YamlMapping;
 import java.time.Duration;
@@ -26,8 +27,15 @@ final class ObservabilityReader {
                   section.choice(
                       "logFormat", defaults.logFormat(), LogFormat.values(), LogFormat::configName);
               boolean jmx = flag(section, "jmx", defaults.jmx());
+              CamelMBeans camelMBeans =
+                  section.choice(
+                      "camelMBeans",
+                      defaults.camelMBeans(),
+                      CamelMBeans.values(),
+                      CamelMBeans::configName);
               section.rejectUnknownKeys();
-              return new ObservabilitySettings(http, host, port, minValidity, logFormat, jmx);
+              return new ObservabilitySettings(
+                  http, host, port, minValidity, logFormat, jmx, camelMBeans);
             })
         .orElse(defaults);
   }

@@ -15,6 +15,7 @@ import java.util.Objects;
  *     certificate expires within this time
  * @param logFormat how each log event is written
  * @param jmx whether TrustBridge and Camel MBeans are registered in the platform MBean server
+ * @param camelMBeans which of Camel's MBeans are registered when JMX is on
  */
 public record ObservabilitySettings(
     boolean http,
@@ -22,7 +23,8 @@ public record ObservabilitySettings(
     int port,
     Duration certificateMinValidity,
     LogFormat logFormat,
-    boolean jmx) {
+    boolean jmx,
+    CamelMBeans camelMBeans) {
 
   /** The default port of the HTTP listener. */
   public static final int DEFAULT_PORT = 9876;
@@ -34,6 +36,7 @@ public record ObservabilitySettings(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(certificateMinValidity, "certificateMinValidity");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(camelMBeans, "camelMBeans");
   }
 
   /** The defaults: HTTP on 127.0.0.1:9876, 7 days, key=value logs, JMX on (local only). */
@@ -44,7 +47,8 @@ public record ObservabilitySettings(
         DEFAULT_PORT,
         DEFAULT_CERTIFICATE_MIN_VALIDITY,
         LogFormat.KEY_VALUE,
-        true);
+        true,
+        CamelMBeans.ROUTES);
   }
 
   /** How a log event is written: one line either way. */
@@ -57,6 +61,29 @@ public record ObservabilitySettings(
     private final String configName;
 
     LogFormat(String configName) {
+      this.configName = configName;
+    }
+
+    /** The name in {@code trustbridge.yaml}. */
+    public String configName() {
+      return configName;
+    }
+  }
+
+  /**
+   * Which of Camel's MBeans JMX shows. Camel's route MBeans come with MBeans of the route's
+   * endpoints, consumer, producers and thread pool, about 110 KB of heap per route: 110 MB with a
+   * thousand devices.
+   */
+  public enum CamelMBeans {
+    /** The context and each route, with its endpoints, consumer, producers and thread pool. */
+    ROUTES("routes"),
+    /** The context only; devices and uplinks keep their TrustBridge MBeans. */
+    CONTEXT("context");
+
+    private final String configName;
+
+    CamelMBeans(String configName) {
       this.configName = configName;
     }
 

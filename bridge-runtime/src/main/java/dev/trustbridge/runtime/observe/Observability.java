@@ -8,6 +8,7 @@ import dev.trustbridge.adapters.opcua.OpcUaComponent;
 import dev.trustbridge.adapters.opcua.OpcUaDevice;
 import dev.trustbridge.runtime.config.GatewayConfig;
 import dev.trustbridge.runtime.config.ObservabilitySettings;
+import dev.trustbridge.runtime.config.ObservabilitySettings.CamelMBeans;
 import dev.trustbridge.runtime.health.CertificateHealthCheck;
 import dev.trustbridge.runtime.health.TrustStateHealthCheck;
 import dev.trustbridge.runtime.health.UplinkHealthCheck;
@@ -161,11 +162,13 @@ public final class Observability implements AutoCloseable {
         .withHealthCheckEnabled(true)
         .withInfoEnabled(false)
         .withDevConsoleEnabled(false);
-    // Camel's MBeans for the context and each route, not for every processor, endpoint and
-    // consumer: measured at about 150 KB of heap per route, 150 MB with a thousand devices
+    // never an MBean per processor: with them a route cost about 150 KB of heap
     main.configure()
         .withJmxEnabled(settings.jmx())
-        .withJmxManagementMBeansLevel(ManagementMBeansLevel.RoutesOnly);
+        .withJmxManagementMBeansLevel(
+            settings.camelMBeans() == CamelMBeans.CONTEXT
+                ? ManagementMBeansLevel.ContextOnly
+                : ManagementMBeansLevel.RoutesOnly);
     if (settings.jmx()) {
       beans =
           Optional.of(

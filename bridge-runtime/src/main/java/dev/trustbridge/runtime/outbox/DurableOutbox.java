@@ -83,15 +83,25 @@ public final class DurableOutbox implements Outbox {
     } catch (OutboxException e) {
       return CompletableFuture.failedFuture(e);
     }
+    int reserved;
+    try {
+      reserved = store.reserve(batch.samples().size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(
+          new OutboxException("interrupted before signing a batch of " + batch.deviceId()));
+    }
+    CompletableFuture<Void> appended;
     synchronized (store.deviceLock(batch.deviceId())) {
-      Envelope envelope;
       try {
-        envelope = encoder.sign(batch);
+        appended = store.append(uplink, encoder.sign(batch), topic);
       } catch (RuntimeException e) {
+        store.release(reserved);
         return CompletableFuture.failedFuture(e);
       }
-      return store.append(uplink, envelope, topic);
     }
+    appended.whenComplete((committed, failed) -> store.release(reserved));
+    return appended;
   }
 
   /**

@@ -38,6 +38,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -66,6 +67,8 @@ public final class OutboxStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxStore.class);
   private static final int SCHEMA_VERSION = 1;
   private static final int MAX_GROUP = 2048;
+  // signed and not yet committed: 16 envelopes of 1,000 samples, 4 MB with their ciphertexts
+  private static final int MAX_PENDING_SAMPLES = 16_384;
   private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   /** What a record costs besides its ciphertext and topic: ids, numbers, nonce, index entry. */
@@ -101,6 +104,7 @@ public final class OutboxStore implements AutoCloseable {
   private final byte[] noncePrefix;
   private final AtomicLong nonceCounter = new AtomicLong();
   private final BlockingQueue<Operation> queue = new LinkedBlockingQueue<>();
+  private final Semaphore pendingSamples = new Semaphore(MAX_PENDING_SAMPLES, true);
   private final Map<String, Object> deviceLocks = new ConcurrentHashMap<>();
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
   private final Thread writer;
@@ -362,6 +366,24 @@ public final class OutboxStore implements AutoCloseable {
   /** Whether the last attempt to write failed (a full disk, an I/O error); writes are retried. */
   public boolean isWriteFailing() {
     return writeFailing;
+  }
+
+  /**
+   * Waits until {@code samples} more samples may be signed for this store, so that the envelopes
+   * waiting for their commit hold bounded memory however many devices poll at once: with one thread
+   * per device, a thousand devices would otherwise each hold an envelope and its ciphertext.
+   *
+   * @return the permits to {@link #release} once the envelope is committed or refused
+   */
+  int reserve(int samples) throws InterruptedException {
+    int permits = Math.max(1, Math.min(samples, MAX_PENDING_SAMPLES));
+    pendingSamples.acquire(permits);
+    return permits;
+  }
+
+  /** Gives back what {@link #reserve} took. */
+  void release(int permits) {
+    pendingSamples.release(permits);
   }
 
   /**

@@ -486,13 +486,20 @@ class ConfigLoaderTest {
               certificateMinValidity: 30d
               logFormat: json
               jmx: false
+              camelMBeans: context
             """);
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
 
     assertThat(load().observability())
         .isEqualTo(
             new ObservabilitySettings(
-                true, "0.0.0.0", 9100, Duration.ofDays(30), LogFormat.JSON, false));
+                true,
+                "0.0.0.0",
+                9100,
+                Duration.ofDays(30),
+                LogFormat.JSON,
+                false,
+                ObservabilitySettings.CamelMBeans.CONTEXT));
   }
 
   @Test
@@ -506,6 +513,7 @@ class ConfigLoaderTest {
     assertThat(observability.host()).isEqualTo("127.0.0.1");
     assertThat(observability.port()).isEqualTo(9876);
     assertThat(observability.logFormat()).isEqualTo(LogFormat.KEY_VALUE);
+    assertThat(observability.camelMBeans()).isEqualTo(ObservabilitySettings.CamelMBeans.ROUTES);
   }
 
   @Test
@@ -519,6 +527,7 @@ class ConfigLoaderTest {
               port: 70000
               logFormat: xml
               metrics: on
+              camelMBeans: all
             """);
     write("routes/telemetry.camel.yaml", VALID_ROUTE);
 
@@ -528,8 +537,10 @@ class ConfigLoaderTest {
             "trustbridge.yaml:39:9: observability.port: 70000 is outside 1..65535",
             "trustbridge.yaml:40:14: observability.logFormat: unknown value 'xml' (expected one"
                 + " of: keyValue, json)",
+            "trustbridge.yaml:42:16: observability.camelMBeans: unknown value 'all' (expected one"
+                + " of: routes, context)",
             "trustbridge.yaml:41:3: observability.metrics: unknown key (expected one of: http,"
-                + " host, port, certificateMinValidity, logFormat, jmx)");
+                + " host, port, certificateMinValidity, logFormat, jmx, camelMBeans)");
   }
 
   @Test
