@@ -537,10 +537,10 @@ class ConfigLoaderTest {
             "trustbridge.yaml:39:9: observability.port: 70000 is outside 1..65535",
             "trustbridge.yaml:40:14: observability.logFormat: unknown value 'xml' (expected one"
                 + " of: keyValue, json)",
-            "trustbridge.yaml:42:16: observability.camelMBeans: unknown value 'all' (expected one"
-                + " of: routes, context)",
             "trustbridge.yaml:41:3: observability.metrics: unknown key (expected one of: http,"
-                + " host, port, certificateMinValidity, logFormat, jmx, camelMBeans)");
+                + " host, port, certificateMinValidity, logFormat, jmx, camelMBeans)",
+            "trustbridge.yaml:42:16: observability.camelMBeans: unknown value 'all' (expected one"
+                + " of: routes, context)");
   }
 
   @Test
