@@ -62,7 +62,7 @@ public final class LoadHarness implements Callable<Integer> {
 
   @Option(
       names = "--jfr",
-      description = "Record the full profile's window with JDK Flight Recorder.")
+      description = "Record the window of the gateway's profiles with JDK Flight Recorder.")
   private boolean flightRecording;
 
   @Option(
