@@ -8,7 +8,7 @@ import dev.trustbridge.adapters.mqtt.MqttComponent;
 import dev.trustbridge.runtime.GatewayOpcUa;
 import dev.trustbridge.runtime.config.ConfigLoader;
 import dev.trustbridge.runtime.config.GatewayConfig;
-import dev.trustbridge.runtime.config.ObservabilitySettings.CamelMBeans;
+import dev.trustbridge.runtime.observe.Observability;
 import dev.trustbridge.runtime.outbox.DataKeyProtection;
 import dev.trustbridge.trust.atrest.DataKey;
 import dev.trustbridge.trust.vault.Identity;
@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.camel.ManagementMBeansLevel;
 import org.apache.camel.main.Main;
 
 /**
@@ -53,9 +52,7 @@ public final class BarePipeline {
       main.configure()
           .withName("bare-" + config.gatewayId())
           .withJmxManagementMBeansLevel(
-              config.observability().camelMBeans() == CamelMBeans.CONTEXT
-                  ? ManagementMBeansLevel.ContextOnly
-                  : ManagementMBeansLevel.RoutesOnly)
+              Observability.camelMBeansLevel(config.observability().camelMBeans()))
           .withRoutesIncludePattern(
               config.routeFiles().stream()
                   .map(path -> "file:" + path.toAbsolutePath())

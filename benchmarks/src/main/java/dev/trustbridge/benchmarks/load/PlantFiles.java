@@ -153,7 +153,7 @@ final class PlantFiles {
                     GATEWAY,
                     vault.strip(),
                     observePort,
-                    workload.camelMBeans(),
+                    workload.camelMBeans().configName(),
                     brokerPort,
                     pki.caCertificateFile().toAbsolutePath(),
                     pki.caCertificateFile().toAbsolutePath()));

@@ -84,8 +84,9 @@ final class SimulatedPlant implements AutoCloseable {
       throws IOException, InterruptedException {
     List<JavaProcess> servers = new ArrayList<>();
     SimulatedPlant plant = new SimulatedPlant(servers, new ArrayList<>());
+    List<String> ids = PlantFiles.deviceIds(workload);
     try {
-      for (String id : PlantFiles.deviceIds(workload)) {
+      for (String id : ids) {
         Path scenario =
             PlantFiles.writeOpcUaScenario(
                 directory.resolve("scenario-" + id + ".yaml"), workload, id);
@@ -102,7 +103,6 @@ final class SimulatedPlant implements AutoCloseable {
                     directory.resolve("pki-" + id).toString()),
                 directory.resolve("simulator-" + id + ".log")));
       }
-      List<String> ids = PlantFiles.deviceIds(workload);
       for (int i = 0; i < servers.size(); i++) {
         JavaProcess server = servers.get(i);
         // the last of the lines the server prints once it listens

@@ -1,5 +1,6 @@
 package dev.trustbridge.benchmarks.load;
 
+import dev.trustbridge.runtime.config.ObservabilitySettings.CamelMBeans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,12 +55,12 @@ record Workload(
    * Camel's MBeans as a plant of that size would configure them ({@code
    * observability.camelMBeans}): the routes' up to a hundred devices, the context's only beyond.
    */
-  String camelMBeans() {
+  CamelMBeans camelMBeans() {
     return camelMBeans(devices);
   }
 
-  private static String camelMBeans(int devices) {
-    return devices > 100 ? "context" : "routes";
+  private static CamelMBeans camelMBeans(int devices) {
+    return devices > 100 ? CamelMBeans.CONTEXT : CamelMBeans.ROUTES;
   }
 
   /** The samples per second the configuration asks for. */
@@ -122,7 +123,7 @@ record Workload(
                   + " devices × 100 values @"
                   + interval.toMillis()
                   + " ms: as fast as the gateway takes it"
-                  + (camelMBeans(devices).equals("context")
+                  + (camelMBeans(devices) == CamelMBeans.CONTEXT
                       ? " (Camel MBeans of the context only)"
                       : "")));
     }

@@ -162,13 +162,9 @@ public final class Observability implements AutoCloseable {
         .withHealthCheckEnabled(true)
         .withInfoEnabled(false)
         .withDevConsoleEnabled(false);
-    // never an MBean per processor: with them a route cost about 150 KB of heap
     main.configure()
         .withJmxEnabled(settings.jmx())
-        .withJmxManagementMBeansLevel(
-            settings.camelMBeans() == CamelMBeans.CONTEXT
-                ? ManagementMBeansLevel.ContextOnly
-                : ManagementMBeansLevel.RoutesOnly);
+        .withJmxManagementMBeansLevel(camelMBeansLevel(settings.camelMBeans()));
     if (settings.jmx()) {
       beans =
           Optional.of(
@@ -182,6 +178,16 @@ public final class Observability implements AutoCloseable {
         settings.jmx(),
         settings.logFormat().configName(),
         settings.certificateMinValidity());
+  }
+
+  /**
+   * Camel's level of MBeans for the setting: never one per processor, which with them cost a route
+   * about 150 KB of heap.
+   */
+  public static ManagementMBeansLevel camelMBeansLevel(CamelMBeans camelMBeans) {
+    return camelMBeans == CamelMBeans.CONTEXT
+        ? ManagementMBeansLevel.ContextOnly
+        : ManagementMBeansLevel.RoutesOnly;
   }
 
   @Override

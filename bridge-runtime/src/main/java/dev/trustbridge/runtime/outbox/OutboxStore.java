@@ -68,7 +68,7 @@ public final class OutboxStore implements AutoCloseable {
   private static final int SCHEMA_VERSION = 1;
   private static final int MAX_GROUP = 2048;
   // signed and not yet committed: 16 envelopes of 1,000 samples, 4 MB with their ciphertexts
-  private static final int MAX_PENDING_SAMPLES = 16_384;
+  static final int MAX_PENDING_SAMPLES = 16_384;
   private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   /** What a record costs besides its ciphertext and topic: ids, numbers, nonce, index entry. */

@@ -35,7 +35,7 @@ class OutboxStoreReservationTest {
                 }
               });
 
-      assertThat(whole).isEqualTo(16_384);
+      assertThat(whole).isEqualTo(OutboxStore.MAX_PENDING_SAMPLES);
       assertThat(next)
           .as("a reservation while the bound is taken")
           .failsWithin(300, TimeUnit.MILLISECONDS)
