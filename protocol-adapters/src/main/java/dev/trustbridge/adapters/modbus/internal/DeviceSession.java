@@ -55,6 +55,8 @@ public final class DeviceSession implements AutoCloseable {
 
   private final ModbusDevice device;
   private final List<ReadRequest> plan;
+  // for each request of the plan, where each of its tags stands in the device's tag list
+  private final int[][] positions;
   private final Backoff backoff;
   private final Clock clock;
   private final Set<ReadRequest> rejectedRequests = new HashSet<>();
@@ -66,8 +68,31 @@ public final class DeviceSession implements AutoCloseable {
   public DeviceSession(ModbusDevice device, List<ReadRequest> plan, Backoff backoff, Clock clock) {
     this.device = device;
     this.plan = List.copyOf(plan);
+    this.positions = positions(device, this.plan);
     this.backoff = backoff;
     this.clock = clock;
+  }
+
+  private static int[][] positions(ModbusDevice device, List<ReadRequest> plan) {
+    // the plan holds the device's own tag instances, so identity finds them
+    Map<ModbusTag, Integer> positionOf = new IdentityHashMap<>();
+    for (ModbusTag tag : device.tags()) {
+      positionOf.put(tag, positionOf.size());
+    }
+    int[][] positions = new int[plan.size()][];
+    for (int i = 0; i < plan.size(); i++) {
+      List<ModbusTag> tags = plan.get(i).tags();
+      positions[i] = new int[tags.size()];
+      for (int j = 0; j < tags.size(); j++) {
+        Integer position = positionOf.get(tags.get(j));
+        if (position == null) {
+          throw new IllegalArgumentException(
+              "tag " + tags.get(j).name() + " of the read plan is not a tag of " + device.id());
+        }
+        positions[i][j] = position;
+      }
+    }
+    return positions;
   }
 
   /**
@@ -79,12 +104,13 @@ public final class DeviceSession implements AutoCloseable {
     if (stopped) {
       return new SampleBatch(device.id(), List.of());
     }
-    // the plan holds the device's own tag instances: identity spares hashing every tag's fields
-    Map<ModbusTag, Object> values = new IdentityHashMap<>(device.tags().size());
+    // by position in the device's tag list; null where nothing was read
+    Object[] values = new Object[device.tags().size()];
     if (connected) {
-      for (ReadRequest request : plan) {
+      for (int i = 0; i < plan.size(); i++) {
+        ReadRequest request = plan.get(i);
         try {
-          read(request, values);
+          read(request, positions[i], values);
           if (rejectedRequests.remove(request)) {
             LOG.info("modbus read accepted again device={} {}", device.id(), describe(request));
           }
@@ -104,9 +130,10 @@ public final class DeviceSession implements AutoCloseable {
       }
     }
     Instant now = clock.instant();
-    List<Sample> samples = new ArrayList<>(device.tags().size());
-    for (ModbusTag tag : device.tags()) {
-      Object value = values.get(tag);
+    List<Sample> samples = new ArrayList<>(values.length);
+    for (int i = 0; i < values.length; i++) {
+      ModbusTag tag = device.tags().get(i);
+      Object value = values[i];
       samples.add(
           value == null
               ? Sample.bad(tag.name(), now, tag.unit())
@@ -237,12 +264,13 @@ public final class DeviceSession implements AutoCloseable {
   /** Reads the fingerprint register; a mismatch stops this device for good. */
   private boolean fingerprintMatches(ModbusFingerprint fingerprint) throws Exception {
     ModbusTag register = fingerprint.register();
-    Map<ModbusTag, Object> read = new IdentityHashMap<>(1);
+    Object[] read = new Object[1];
     read(
         new ReadRequest(
             register.table(), register.address(), register.type().width(), List.of(register)),
+        new int[] {0},
         read);
-    Object actual = read.get(register);
+    Object actual = read[0];
     if (fingerprint.expected().equals(actual)) {
       LOG.info(
           "modbus device fingerprint verified device={} {}", device.id(), fingerprint.describe());
@@ -288,25 +316,26 @@ public final class DeviceSession implements AutoCloseable {
   }
 
   /** Reads one request's tags into {@code values}. */
-  private void read(ReadRequest request, Map<ModbusTag, Object> values) throws Exception {
+  private void read(ReadRequest request, int[] positions, Object[] values) throws Exception {
     ModbusResponse response = execute(request(request));
+    List<ModbusTag> tags = request.tags();
     switch (request.table()) {
       case COIL, DISCRETE_INPUT -> {
         BitVector bits =
             response instanceof ReadCoilsResponse coils
                 ? coils.getCoils()
                 : ((ReadInputDiscretesResponse) response).getDiscretes();
-        for (ModbusTag tag : request.tags()) {
-          values.put(tag, bits.getBit(tag.address() - request.start()));
+        for (int j = 0; j < tags.size(); j++) {
+          values[positions[j]] = bits.getBit(tags.get(j).address() - request.start());
         }
       }
       case INPUT_REGISTER, HOLDING_REGISTER -> {
         int[] registers = registerValues(response, request.count());
-        for (ModbusTag tag : request.tags()) {
-          Object value = TagDecoder.decodeRegisters(tag, registers, request.start());
+        for (int j = 0; j < tags.size(); j++) {
+          Object value = TagDecoder.decodeRegisters(tags.get(j), registers, request.start());
           // a float32 NaN or infinity is the device saying it has no reading: the sample is BAD
           if (!(value instanceof Double number) || Double.isFinite(number)) {
-            values.put(tag, value);
+            values[positions[j]] = value;
           }
         }
       }
