@@ -26,6 +26,8 @@ import org.apache.camel.support.DefaultComponent;
 @Component("modbus")
 public class ModbusComponent extends DefaultComponent {
 
+  private static final double GOLDEN_RATIO_FRACTION = (Math.sqrt(5) - 1) / 2;
+
   private final Map<String, ModbusDevice> devices = new LinkedHashMap<>();
   private int maxSamplesPerBatch = 1000;
   // guarded by this: the session a consumer polls with, so that writes share its connection
@@ -137,6 +139,18 @@ public class ModbusComponent extends DefaultComponent {
     }
   }
 
+  /**
+   * When a device's first poll starts, within its first interval: the n-th device registered starts
+   * {@code frac(n × 0.618…)} of its interval in, so that devices polled at the same interval take
+   * turns over it instead of all reading, signing and storing at one instant. Spread by the golden
+   * ratio, any number of devices lands evenly without knowing how many there are.
+   */
+  private Duration pollPhase(ModbusDevice device) {
+    int position = List.copyOf(devices.keySet()).indexOf(device.id());
+    double fraction = (position * GOLDEN_RATIO_FRACTION) % 1.0;
+    return Duration.ofMillis(Math.round(fraction * device.pollInterval().toMillis()));
+  }
+
   @Override
   protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters)
       throws Exception {
@@ -147,6 +161,7 @@ public class ModbusComponent extends DefaultComponent {
     }
     ModbusEndpoint endpoint = new ModbusEndpoint(uri, this, device);
     endpoint.setDelay(device.pollInterval().toMillis());
+    endpoint.setInitialDelay(pollPhase(device).toMillis());
     // polls start every pollInterval, as a plant's scan rate means; a poll that overruns delays
     // the next one, never two at once
     endpoint.setUseFixedDelay(false);

@@ -344,6 +344,38 @@ class ModbusComponentTest {
   }
 
   @Test
+  void devicesOfOneInterval_takeTurnsOverIt_unlessTheRouteSetsItsInitialDelay() throws Exception {
+    ModbusComponent component = new ModbusComponent();
+    List<String> ids = List.of("m0", "m1", "m2", "m3", "m4");
+    for (String id : ids) {
+      component.addDevice(
+          new ModbusDevice(
+              id,
+              "127.0.0.1",
+              502,
+              1,
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              List.of(ModbusTag.of("t", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.UINT16))));
+    }
+    try (CamelContext context = new DefaultCamelContext()) {
+      context.addComponent("modbus", component);
+      List<Long> starts =
+          ids.stream()
+              .map(id -> context.getEndpoint("modbus:" + id, ModbusEndpoint.class))
+              .map(ModbusEndpoint::getInitialDelay)
+              .toList();
+      // frac(n × 0.618…) of the 1 s interval: each new device lands in the largest gap left
+      assertThat(starts).containsExactly(0L, 618L, 236L, 854L, 472L);
+      assertThat(
+              context
+                  .getEndpoint("modbus:m3?initialDelay=5", ModbusEndpoint.class)
+                  .getInitialDelay())
+          .isEqualTo(5L);
+    }
+  }
+
+  @Test
   void unregisteredDevice_isRefusedWithTheRegisteredIds() {
     assertThatThrownBy(() -> start("modbus:turbine"))
         .isInstanceOf(FailedToCreateRouteException.class)
