@@ -13,9 +13,13 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,14 +31,19 @@ import java.util.UUID;
 final class CommandDriver {
 
   private static final String OPERATOR = "load-operator";
+  private static final int SLOWEST_SHOWN = 3;
+  private static final DateTimeFormatter TIME_OF_DAY =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   /**
    * One command sent.
    *
    * @param id its id
-   * @param sentNanos {@link System#nanoTime()} before it was signed
+   * @param device the device it writes to
+   * @param sentAt the wall-clock time before it was signed, to find it in the gateway's logs
+   * @param sentNanos {@link System#nanoTime()} at the same moment
    */
-  record Sent(String id, long sentNanos) {}
+  record Sent(String id, String device, Instant sentAt, long sentNanos) {}
 
   private final CloudConsumer consumer;
   private final ECDSASigner signer;
@@ -81,7 +90,7 @@ final class CommandDriver {
       consumer.publish(
           "tb/v1/" + PlantFiles.SITE + "/" + PlantFiles.GATEWAY + "/" + device + "/cmd",
           CommandFormat.sign(command, signer, JWSAlgorithm.ES256, chain));
-      sent.add(new Sent(command.id(), started));
+      sent.add(new Sent(command.id(), device, now, started));
       next += period;
       long wait = next - System.nanoTime();
       if (wait > 0) {
@@ -96,6 +105,7 @@ final class CommandDriver {
    */
   Outcome outcome() {
     List<Double> doneMillis = new ArrayList<>();
+    List<Slow> done = new ArrayList<>();
     int refusedOrFailed = 0;
     int unanswered = 0;
     for (Sent command : sent) {
@@ -103,19 +113,42 @@ final class CommandDriver {
       if (result.isEmpty()) {
         unanswered++;
       } else if ("done".equals(result.get().status())) {
-        doneMillis.add((result.get().receivedNanos() - command.sentNanos()) / 1e6);
+        double millis = (result.get().receivedNanos() - command.sentNanos()) / 1e6;
+        doneMillis.add(millis);
+        done.add(new Slow(command, millis));
       } else {
         refusedOrFailed++;
       }
     }
-    return new Outcome(sent.size(), doneMillis, refusedOrFailed, unanswered);
+    List<String> slowest =
+        done.stream()
+            .sorted(Comparator.comparingDouble(Slow::millis).reversed())
+            .limit(SLOWEST_SHOWN)
+            .map(
+                slow ->
+                    String.format(
+                        Locale.ROOT,
+                        "%s %s %.0f ms",
+                        TIME_OF_DAY.format(slow.command().sentAt()),
+                        slow.command().device(),
+                        slow.millis()))
+            .toList();
+    return new Outcome(sent.size(), doneMillis, refusedOrFailed, unanswered, slowest);
   }
+
+  private record Slow(Sent command, double millis) {}
 
   /**
    * @param sent commands sent
    * @param doneMillis round trip of every command answered {@code done}
    * @param refusedOrFailed commands answered otherwise
    * @param unanswered commands without a result
+   * @param slowest the slowest done, each as the UTC time of day it was sent, device and round trip
    */
-  record Outcome(int sent, List<Double> doneMillis, int refusedOrFailed, int unanswered) {}
+  record Outcome(
+      int sent,
+      List<Double> doneMillis,
+      int refusedOrFailed,
+      int unanswered,
+      List<String> slowest) {}
 }

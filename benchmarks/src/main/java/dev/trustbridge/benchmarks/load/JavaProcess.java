@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A JVM the harness starts on its own class path (a simulator, the gateway, the bare pipeline),
@@ -129,11 +130,43 @@ final class JavaProcess implements AutoCloseable {
 
   /** User plus system CPU time of any process of this machine, such as the harness itself. */
   static Duration cpuTimeOf(long pid) {
-    String stat = readProc(pid, "stat");
+    return Duration.ofMillis(ticks(readProc(pid, "stat")) * 1000 / CLOCK_TICKS);
+  }
+
+  /**
+   * CPU time the process's JIT compiler threads have used so far: while it grows, the process has
+   * not reached its steady state.
+   */
+  Duration compilerCpuTime() {
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    long ticks = 0;
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : threads.toList()) {
+        String stat = readThreadStat(thread);
+        // HotSpot names them "C1 CompilerThreadN" and "C2 CompilerThreadN" (cut to 15 characters)
+        if (stat.contains("(C1 CompilerThre") || stat.contains("(C2 CompilerThre")) {
+          ticks += ticks(stat);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("process " + process.pid() + " has ended", e);
+    }
+    return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS);
+  }
+
+  /** User plus system clock ticks of a {@code stat} line of a process or a thread. */
+  private static long ticks(String stat) {
     // the command name may contain spaces: fields are counted after its closing parenthesis
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS);
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static String readThreadStat(Path thread) {
+    try {
+      return Files.readString(thread.resolve("stat"));
+    } catch (IOException e) {
+      return "()"; // the thread ended between listing and reading
+    }
   }
 
   /** The resident set now, in bytes ({@code VmRSS}). */

@@ -40,8 +40,12 @@ public final class LoadHarness implements Callable<Integer> {
               + " and full-softhsm2 when the trust rig of scripts/trust-rig.sh is set up).")
   private List<String> profiles = Profile.defaults();
 
-  @Option(names = "--warmup", description = "Polling before the window (default: PT15S).")
-  private Duration warmup = Duration.ofSeconds(15);
+  @Option(
+      names = "--warmup",
+      description =
+          "Polling before the window (default: PT2M, by when the gateway's JIT compiler has"
+              + " mostly settled; the report shows what it still used in the window).")
+  private Duration warmup = Duration.ofMinutes(2);
 
   @Option(names = "--measure", description = "The measured window (default: PT30S).")
   private Duration measure = Duration.ofSeconds(30);

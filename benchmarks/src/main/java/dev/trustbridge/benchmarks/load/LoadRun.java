@@ -110,13 +110,20 @@ final class LoadRun {
       Thread.sleep(20);
     }
     long firstPublish = consumer.firstReceivedMillis() - gateway.started().toEpochMilli();
-    Thread.sleep(settings.warmup().toMillis());
+    if (workload.kind() == Workload.Kind.WRITEBACK && profile.trusted()) {
+      // the command path warms up as the telemetry path does; these commands are not counted
+      new CommandDriver(pki, consumer, PlantFiles.deviceIds(workload))
+          .run(COMMANDS_PER_SECOND, Instant.now().plus(settings.warmup()));
+    } else {
+      Thread.sleep(settings.warmup().toMillis());
+    }
     gateway.checkAlive();
 
     Map<String, String> notes = new LinkedHashMap<>();
     List<Double> commandMillis = List.of();
     long depthStart = outboxDepth(profile, observePort);
     double gatewayCpuStart = seconds(gateway.cpuTime());
+    double compilerCpuStart = seconds(gateway.compilerCpuTime());
     double simulatorCpuStart = seconds(plant.cpuTime());
     long harness = ProcessHandle.current().pid();
     double harnessCpuStart = seconds(JavaProcess.cpuTimeOf(harness));
@@ -138,12 +145,16 @@ final class LoadRun {
         notes.put("commands done", Integer.toString(outcome.doneMillis().size()));
         notes.put("commands refused or failed", Integer.toString(outcome.refusedOrFailed()));
         notes.put("commands unanswered", Integer.toString(outcome.unanswered()));
+        notes.put(
+            "slowest commands (sent UTC, device, round trip)",
+            String.join(", ", outcome.slowest()));
       }
       case STORE_FORWARD -> storeAndForward(profile, gateway, consumer, observePort, notes);
       default -> Thread.sleep(settings.measure().toMillis());
     }
     long to = System.currentTimeMillis();
     double gatewayCpu = seconds(gateway.cpuTime()) - gatewayCpuStart;
+    double compilerCpu = seconds(gateway.compilerCpuTime()) - compilerCpuStart;
     double simulatorCpu = seconds(plant.cpuTime()) - simulatorCpuStart;
     double harnessCpu = seconds(JavaProcess.cpuTimeOf(harness)) - harnessCpuStart;
     long depthEnd = outboxDepth(profile, observePort);
@@ -181,6 +192,7 @@ final class LoadRun {
         (to - from) / 1000.0,
         delivery,
         gatewayCpu,
+        compilerCpu,
         simulatorCpu,
         harnessCpu,
         peakRss,

@@ -117,11 +117,13 @@ final class Report {
       lines.add(
           String.format(
               Locale.ROOT,
-              "gateway CPU %.1f s in %.1f s (%.2f cores), simulator CPU %.1f s, broker and consumer"
-                  + " CPU %.1f s; RSS at the end %s; first message %d ms after the JVM started",
+              "gateway CPU %.1f s in %.1f s (%.2f cores; JIT compiler threads %.1f s of it),"
+                  + " simulator CPU %.1f s, broker and consumer CPU %.1f s; RSS at the end %s;"
+                  + " first message %d ms after the JVM started",
               result.gatewayCpuSeconds(),
               result.windowSeconds(),
               result.gatewayCpuSeconds() / result.windowSeconds(),
+              result.compilerCpuSeconds(),
               result.simulatorCpuSeconds(),
               result.harnessCpuSeconds(),
               LoadRun.mebibytes(result.endRssBytes()),

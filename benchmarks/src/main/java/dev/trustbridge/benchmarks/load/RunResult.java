@@ -11,6 +11,7 @@ import java.util.Map;
  * @param windowSeconds length of the measured window
  * @param delivery what reached the cloud, checked
  * @param gatewayCpuSeconds CPU time (user + system) of the gateway process in the window
+ * @param compilerCpuSeconds the part of it its JIT compiler threads used
  * @param simulatorCpuSeconds CPU time of the simulator process in the window
  * @param harnessCpuSeconds CPU time of the harness in the window: the broker and the consumer
  * @param peakRssBytes the gateway's largest resident set over the whole run ({@code VmHWM})
@@ -32,6 +33,7 @@ record RunResult(
     double windowSeconds,
     Delivery delivery,
     double gatewayCpuSeconds,
+    double compilerCpuSeconds,
     double simulatorCpuSeconds,
     double harnessCpuSeconds,
     long peakRssBytes,
