@@ -38,6 +38,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,9 @@ public final class DeviceSession implements AutoCloseable {
   private final int[][] positions;
   private final Backoff backoff;
   private final Clock clock;
+  // polls and writes take turns on the one connection: a poll holds it for one read at a time and
+  // the lock is fair, so a write waits for at most one read, not for a whole poll
+  private final ReentrantLock turn = new ReentrantLock(true);
   private final Set<ReadRequest> rejectedRequests = new HashSet<>();
   private TCPMasterConnection connection;
   private Instant nextConnectAttempt = Instant.MIN;
@@ -99,34 +103,26 @@ public final class DeviceSession implements AutoCloseable {
    * Reads all tags once. Never throws for device faults: they become BAD samples. A device whose
    * fingerprint did not match yields no samples at all.
    */
-  public synchronized SampleBatch poll() {
-    boolean connected = !stopped && ensureConnected();
-    if (stopped) {
-      return new SampleBatch(device.id(), List.of());
+  public SampleBatch poll() {
+    boolean connected;
+    turn.lock();
+    try {
+      connected = !stopped && ensureConnected();
+      if (stopped) {
+        return new SampleBatch(device.id(), List.of());
+      }
+    } finally {
+      turn.unlock();
     }
     // by position in the device's tag list; null where nothing was read
     Object[] values = new Object[device.tags().size()];
-    if (connected) {
-      for (int i = 0; i < plan.size(); i++) {
-        ReadRequest request = plan.get(i);
-        try {
-          read(request, positions[i], values);
-          if (rejectedRequests.remove(request)) {
-            LOG.info("modbus read accepted again device={} {}", device.id(), describe(request));
-          }
-        } catch (ModbusSlaveException e) {
-          if (rejectedRequests.add(request)) {
-            LOG.warn(
-                "modbus read rejected device={} {} exceptionCode={} reason=\"{}\"",
-                device.id(),
-                describe(request),
-                e.getType(),
-                e.getMessage());
-          }
-        } catch (Exception e) {
-          connectionLost(e);
-          break;
-        }
+    for (int i = 0; connected && i < plan.size(); i++) {
+      turn.lock();
+      try {
+        // a write in between may have lost the connection, or the session was closed
+        connected = !stopped && isConnected() && read(i, values);
+      } finally {
+        turn.unlock();
       }
     }
     Instant now = clock.instant();
@@ -150,9 +146,18 @@ public final class DeviceSession implements AutoCloseable {
    * @throws DeviceWriteException {@code INVALID_VALUE} if the value does not fit the tag, {@code
    *     DEVICE_ERROR} if the device is down, times out or answers with an exception
    */
-  public synchronized String write(ModbusTag tag, Object value) throws DeviceWriteException {
+  public String write(ModbusTag tag, Object value) throws DeviceWriteException {
     ModbusRequest request = writeRequest(tag, value);
     request.setUnitID(device.unitId());
+    turn.lock();
+    try {
+      return write(tag, request);
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  private String write(ModbusTag tag, ModbusRequest request) throws DeviceWriteException {
     nextConnectAttempt = Instant.MIN;
     if (!ensureConnected()) {
       throw new DeviceWriteException(
@@ -215,10 +220,15 @@ public final class DeviceSession implements AutoCloseable {
   }
 
   /** Whether the connection to the device is up and sends without Nagle's delay; for tests. */
-  synchronized boolean sendsWithoutDelay() throws IOException {
-    return connection != null
-        && connection.getModbusTransport() instanceof NoDelayTransport transport
-        && transport.noDelay();
+  boolean sendsWithoutDelay() throws IOException {
+    turn.lock();
+    try {
+      return connection != null
+          && connection.getModbusTransport() instanceof NoDelayTransport transport
+          && transport.noDelay();
+    } finally {
+      turn.unlock();
+    }
   }
 
   /** Whether the connection to the device is up. */
@@ -315,6 +325,35 @@ public final class DeviceSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the plan's {@code index}-th request into {@code values}; a request the device rejects
+   * leaves its tags unread.
+   *
+   * @return false if the connection was lost
+   */
+  private boolean read(int index, Object[] values) {
+    ReadRequest request = plan.get(index);
+    try {
+      read(request, positions[index], values);
+      if (rejectedRequests.remove(request)) {
+        LOG.info("modbus read accepted again device={} {}", device.id(), describe(request));
+      }
+    } catch (ModbusSlaveException e) {
+      if (rejectedRequests.add(request)) {
+        LOG.warn(
+            "modbus read rejected device={} {} exceptionCode={} reason=\"{}\"",
+            device.id(),
+            describe(request),
+            e.getType(),
+            e.getMessage());
+      }
+    } catch (Exception e) {
+      connectionLost(e);
+      return false;
+    }
+    return true;
+  }
+
   /** Reads one request's tags into {@code values}. */
   private void read(ReadRequest request, int[] positions, Object[] values) throws Exception {
     ModbusResponse response = execute(request(request));
@@ -406,10 +445,15 @@ public final class DeviceSession implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (connection != null) {
-      connection.close();
-      connection = null;
+  public void close() {
+    turn.lock();
+    try {
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+    } finally {
+      turn.unlock();
     }
   }
 }

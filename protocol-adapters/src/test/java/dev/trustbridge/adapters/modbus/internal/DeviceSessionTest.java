@@ -10,10 +10,18 @@ import dev.trustbridge.adapters.modbus.ModbusDevice;
 import dev.trustbridge.adapters.modbus.ModbusTable;
 import dev.trustbridge.adapters.modbus.ModbusTag;
 import dev.trustbridge.sim.modbus.ModbusSimulatorExtension;
+import dev.trustbridge.sim.modbus.Table;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,7 +35,17 @@ class DeviceSessionTest {
             - id: meter
               points:
                 - {table: holdingRegister, address: 0, type: uint16, value: {constant: 7}}
+            - id: slow
+              points:
+                - {table: holdingRegister, address: 0, type: uint16, value: {constant: 1}}
+                - {table: holdingRegister, address: 1, type: uint16, value: {constant: 2}}
+                - {table: holdingRegister, address: 2, type: uint16, value: {constant: 3}}
           """);
+
+  @AfterEach
+  void clearFaults() {
+    PLANT.device("slow").clearFaults();
+  }
 
   @Test
   void poll_connectsWithNagleOff_andReadsTheDevice() throws Exception {
@@ -58,6 +76,54 @@ class DeviceSessionTest {
                 assertThat(s.value()).isEqualTo(7L);
               });
       assertThat(session.sendsWithoutDelay()).isTrue();
+    }
+  }
+
+  @Test
+  void writeDuringAPoll_goesBetweenItsReads_notAfterTheWholePoll() throws Exception {
+    List<ModbusTag> tags =
+        List.of(
+            ModbusTag.of("a", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.UINT16),
+            ModbusTag.of("b", ModbusTable.HOLDING_REGISTER, 1, ModbusDataType.UINT16),
+            ModbusTag.of("c", ModbusTable.HOLDING_REGISTER, 2, ModbusDataType.UINT16));
+    ModbusDevice device =
+        new ModbusDevice(
+            "slow",
+            "127.0.0.1",
+            PLANT.device("slow").port(),
+            1,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            tags);
+    // one register per read: a poll is three reads, each answered after 300 ms
+    PLANT.device("slow").delayReplies(Duration.ofMillis(300));
+    Queue<String> finished = new ConcurrentLinkedQueue<>();
+    ExecutorService poller = Executors.newSingleThreadExecutor();
+    try (DeviceSession session =
+        new DeviceSession(
+            device,
+            new ReadPlanner(1, 2000).plan(tags),
+            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)),
+            Clock.systemUTC())) {
+      assertThat(session.poll().samples()).allMatch(s -> s.quality() == Quality.GOOD);
+
+      Future<SampleBatch> poll =
+          poller.submit(
+              () -> {
+                SampleBatch batch = session.poll();
+                finished.add("poll");
+                return batch;
+              });
+      Thread.sleep(100); // the poll's first read is under way
+      session.write(tags.get(2), 9);
+      finished.add("write");
+
+      assertThat(poll.get(10, TimeUnit.SECONDS).samples())
+          .allMatch(s -> s.quality() == Quality.GOOD);
+      assertThat(finished).containsExactly("write", "poll");
+      assertThat(PLANT.device("slow").value(Table.HOLDING_REGISTER, 2).intValue()).isEqualTo(9);
+    } finally {
+      poller.shutdownNow();
     }
   }
 }
