@@ -209,7 +209,8 @@ final class LoadRun {
 
   /**
    * Stops the broker for the outage, sampling the gateway's memory, then starts it again and waits
-   * until the backlog has drained (the outbox is empty) or, for the bare pipeline, for one window.
+   * until the backlog has drained (the outbox is empty) or, for the bare pipeline, until it
+   * delivers again and then for one window.
    */
   private void storeAndForward(
       Profile profile,
@@ -232,10 +233,19 @@ final class LoadRun {
     long restarted = System.nanoTime();
     notes.put("outage", settings.outage().toString().substring(2).toLowerCase());
     notes.put("largest RSS during the outage", mebibytes(outageRss.get()));
+    // the uplink reconnects on its own backoff, which may have grown long over the outage
+    Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
+    while (consumer.receivedCount() == receivedBefore && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    notes.put(
+        "delivering again after the restart",
+        consumer.receivedCount() > receivedBefore
+            ? String.format("%.1f s", (System.nanoTime() - restarted) / 1e9)
+            : "not within " + DRAIN_TIMEOUT.toString().substring(2).toLowerCase());
     if (profile.trusted()) {
       long grown = backlog - Math.max(0, depthBefore);
       notes.put("backlog at restart (envelopes)", Long.toString(backlog));
-      Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
       while (outboxDepth(profile, observePort) > 0 && Instant.now().isBefore(deadline)) {
         Thread.sleep(200);
       }
@@ -249,6 +259,8 @@ final class LoadRun {
               "%.0f ÷ %.0f = %.1f",
               deliveredPerSecond, ingestPerSecond, deliveredPerSecond / ingestPerSecond));
     } else {
+      // the bare pipeline kept nothing over the outage: it is watched for one window once it
+      // delivers again
       Thread.sleep(settings.measure().toMillis());
     }
   }
