@@ -305,9 +305,10 @@ public final class DurableOutbox implements Outbox {
         nextExpiryCheck = clock.millis() + EXPIRY_CHECK_MS;
         expire();
       }
-      // no more than the window can take: envelopes of thousands of samples are 100 KB and more,
-      // and what is read waits in memory until it is published
-      List<StoredRecord> records = store.read(reader, uplink, cursor, settings.inFlight());
+      // no more than the window has room for: envelopes of thousands of samples are 100 KB and
+      // more, and what is read waits in memory until it is published
+      List<StoredRecord> records =
+          store.read(reader, uplink, cursor, Math.max(1, window.availablePermits()));
       if (records.isEmpty()) {
         failures = 0;
         awaitAppended();
@@ -331,6 +332,8 @@ public final class DurableOutbox implements Outbox {
       store.quarantine(record);
       return;
     }
+    // what waits for the PUBACK keeps the record without its ciphertext
+    StoredRecord.Sent inFlight = record.sent();
     CompletableFuture<Void> sent;
     try {
       sent = publisher.publish(record.topic(), envelope.get(), SigningEncoder.CONTENT_TYPE);
@@ -340,9 +343,9 @@ public final class DurableOutbox implements Outbox {
     sent.whenComplete(
         (ignored, error) -> {
           if (error == null) {
-            store.delivered(record);
+            store.delivered(inFlight);
           } else {
-            firstFailed.accumulateAndGet(record.id(), Math::min);
+            firstFailed.accumulateAndGet(inFlight.id(), Math::min);
             failure.compareAndSet(null, error);
           }
           window.release();

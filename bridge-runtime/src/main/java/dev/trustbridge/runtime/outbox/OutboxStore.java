@@ -481,7 +481,7 @@ public final class OutboxStore implements AutoCloseable {
   }
 
   /** Forgets a record the broker acknowledged. */
-  void delivered(StoredRecord record) {
+  void delivered(StoredRecord.Sent record) {
     queue.add(new Delete(record));
   }
 
@@ -852,7 +852,7 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
-  private record Delete(StoredRecord record) implements Operation {
+  private record Delete(StoredRecord.Sent record) implements Operation {
     @Override
     public void apply(OutboxStore store, Map<String, Long> counters) throws SQLException {
       try (PreparedStatement delete =

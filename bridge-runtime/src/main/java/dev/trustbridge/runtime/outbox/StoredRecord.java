@@ -25,4 +25,18 @@ record StoredRecord(
   long size() {
     return ciphertext.length + topic.length() + OutboxStore.ROW_OVERHEAD;
   }
+
+  /** What settling the record after its publish needs: not its ciphertext. */
+  Sent sent() {
+    return new Sent(id, uplink, size());
+  }
+
+  /**
+   * A record handed to the broker, awaiting its PUBACK.
+   *
+   * @param id the record's place in the store
+   * @param uplink its uplink
+   * @param size what it counts against the outbox's bound
+   */
+  record Sent(long id, String uplink, long size) {}
 }
