@@ -50,6 +50,8 @@ final class UplinkReader {
       Optional<String> clientId = uplink.optionalString("clientId");
       Duration keepAlive = uplink.duration("keepAlive", Duration.ofSeconds(60));
       Optional<Tls> tls = uplink.mapping("tls").map(section -> Tls.read(section, directory));
+      Reconnect reconnect =
+          uplink.mapping("reconnect").map(Reconnect::read).orElse(Reconnect.DEFAULT);
       uplink.rejectUnknownKeys();
       if (id.isEmpty() || server.isEmpty()) {
         continue;
@@ -57,7 +59,8 @@ final class UplinkReader {
       UplinkSettings.Builder builder =
           UplinkSettings.builder(id.get(), server.get())
               .version(version.version)
-              .keepAlive(keepAlive);
+              .keepAlive(keepAlive)
+              .reconnectDelay(reconnect.initialDelay(), reconnect.maxDelay());
       clientId.ifPresent(builder::clientId);
       tls.ifPresent(t -> t.applyTo(builder));
       try {
@@ -67,6 +70,29 @@ final class UplinkReader {
       }
     }
     return uplinks;
+  }
+
+  /**
+   * The {@code reconnect} section: the backoff after a lost or refused connection, doubling from
+   * the first delay up to the longest.
+   */
+  private record Reconnect(Duration initialDelay, Duration maxDelay) {
+
+    static final Reconnect DEFAULT =
+        new Reconnect(
+            UplinkSettings.DEFAULT_RECONNECT_INITIAL_DELAY,
+            UplinkSettings.DEFAULT_RECONNECT_MAX_DELAY);
+
+    static Reconnect read(YamlMapping reconnect) {
+      Duration initial = reconnect.duration("initialDelay", DEFAULT.initialDelay);
+      Duration max = reconnect.duration("maxDelay", DEFAULT.maxDelay);
+      reconnect.rejectUnknownKeys();
+      if (max.compareTo(initial) < 0) {
+        reconnect.problem("maxDelay", "must not be shorter than initialDelay");
+        return DEFAULT;
+      }
+      return new Reconnect(initial, max);
+    }
   }
 
   /** The {@code tls} section: who verifies the broker. The client key is the gateway identity. */

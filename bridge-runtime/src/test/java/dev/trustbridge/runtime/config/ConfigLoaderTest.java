@@ -68,6 +68,9 @@ class ConfigLoaderTest {
         password: ${file:pki/keystore-password}
       """;
 
+  // the line of VALID_MAIN after which an uplink's further keys go
+  private static final String MQTT_VERSION = "    mqttVersion: \"3.1.1\"\n";
+
   private static final String VALID_ROUTE =
       """
       - route:
@@ -305,6 +308,38 @@ class ConfigLoaderTest {
     assertThat(vault.keyStore()).isEqualTo(dir.resolve("pki/identity.p12"));
     assertThat(new String(vault.password())).isEqualTo("s3cret-value");
     assertThat(vault.toString()).doesNotContain("s3cret-value");
+  }
+
+  @Test
+  void uplinkReconnect_setsTheBackoff_andALongestDelayBelowTheFirstIsRefused() throws Exception {
+    write("routes/telemetry.camel.yaml", VALID_ROUTE);
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN.replace(MQTT_VERSION, MQTT_VERSION + reconnect("500ms", "30s")));
+
+    UplinkSettings uplink = load().uplinks().get(0);
+
+    assertThat(uplink.reconnectInitialDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(uplink.reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(30));
+
+    write(
+        "trustbridge.yaml",
+        VALID_MAIN.replace(MQTT_VERSION, MQTT_VERSION + reconnect("1m", "30s")));
+
+    assertThat(problems())
+        .singleElement()
+        .asString()
+        .matches(
+            "trustbridge\\.yaml:\\d+:\\d+: uplinks\\[0\\]\\.reconnect\\.maxDelay: must not be shorter"
+                + " than initialDelay");
+  }
+
+  private static String reconnect(String initialDelay, String maxDelay) {
+    return "    reconnect:\n      initialDelay: "
+        + initialDelay
+        + "\n      maxDelay: "
+        + maxDelay
+        + "\n";
   }
 
   @Test

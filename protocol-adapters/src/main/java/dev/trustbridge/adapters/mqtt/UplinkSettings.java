@@ -82,6 +82,12 @@ public record UplinkSettings(
   /** The {@link #clientKeyDescription()} of settings without a client key. */
   public static final String NO_CLIENT_KEY = "(none)";
 
+  /** The default first delay before reconnecting. */
+  public static final Duration DEFAULT_RECONNECT_INITIAL_DELAY = Duration.ofSeconds(1);
+
+  /** The default longest delay between reconnect attempts. */
+  public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofMinutes(2);
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final Pattern PIN = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern PIN_VALUE = Pattern.compile("pin-value", Pattern.CASE_INSENSITIVE);
@@ -303,8 +309,8 @@ public record UplinkSettings(
     private Optional<KeyManagerFactory> clientKeyManagers = Optional.empty();
     private String clientKeyDescription = NO_CLIENT_KEY;
     private List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
-    private Duration reconnectInitialDelay = Duration.ofSeconds(1);
-    private Duration reconnectMaxDelay = Duration.ofMinutes(2);
+    private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL_DELAY;
+    private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
     private boolean gatewayStatus = true;
 
     private Builder(String id, String serverUri) {
@@ -374,7 +380,10 @@ public record UplinkSettings(
       return this;
     }
 
-    /** The reconnect backoff: first delay (default 1 s) and longest delay (default 2 min). */
+    /**
+     * The reconnect backoff: first delay (default {@link #DEFAULT_RECONNECT_INITIAL_DELAY}) and
+     * longest delay (default {@link #DEFAULT_RECONNECT_MAX_DELAY}).
+     */
     public Builder reconnectDelay(Duration initial, Duration max) {
       this.reconnectInitialDelay = initial;
       this.reconnectMaxDelay = max;
