@@ -47,24 +47,29 @@ class DeviceSessionTest {
     PLANT.device("slow").clearFaults();
   }
 
+  private static ModbusDevice device(String id, List<ModbusTag> tags) {
+    return new ModbusDevice(
+        id,
+        "127.0.0.1",
+        PLANT.device(id).port(),
+        1,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        tags);
+  }
+
+  private static DeviceSession open(ModbusDevice device, int maxRegistersPerRead) {
+    return new DeviceSession(
+        device,
+        new ReadPlanner(maxRegistersPerRead, 2000).plan(device.tags()),
+        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)),
+        Clock.systemUTC());
+  }
+
   @Test
   void poll_connectsWithNagleOff_andReadsTheDevice() throws Exception {
     ModbusTag tag = ModbusTag.of("count", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.UINT16);
-    ModbusDevice device =
-        new ModbusDevice(
-            "meter",
-            "127.0.0.1",
-            PLANT.device("meter").port(),
-            1,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(2),
-            List.of(tag));
-    try (DeviceSession session =
-        new DeviceSession(
-            device,
-            new ReadPlanner(125, 2000).plan(device.tags()),
-            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)),
-            Clock.systemUTC())) {
+    try (DeviceSession session = open(device("meter", List.of(tag)), 125)) {
 
       SampleBatch batch = session.poll();
 
@@ -86,25 +91,11 @@ class DeviceSessionTest {
             ModbusTag.of("a", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.UINT16),
             ModbusTag.of("b", ModbusTable.HOLDING_REGISTER, 1, ModbusDataType.UINT16),
             ModbusTag.of("c", ModbusTable.HOLDING_REGISTER, 2, ModbusDataType.UINT16));
-    ModbusDevice device =
-        new ModbusDevice(
-            "slow",
-            "127.0.0.1",
-            PLANT.device("slow").port(),
-            1,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5),
-            tags);
     // one register per read: a poll is three reads, each answered after 300 ms
     PLANT.device("slow").delayReplies(Duration.ofMillis(300));
     Queue<String> finished = new ConcurrentLinkedQueue<>();
     ExecutorService poller = Executors.newSingleThreadExecutor();
-    try (DeviceSession session =
-        new DeviceSession(
-            device,
-            new ReadPlanner(1, 2000).plan(tags),
-            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)),
-            Clock.systemUTC())) {
+    try (DeviceSession session = open(device("slow", tags), 1)) {
       assertThat(session.poll().samples()).allMatch(s -> s.quality() == Quality.GOOD);
 
       Future<SampleBatch> poll =
