@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,10 @@ final class LoadRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+  /** How often the harness scrapes the gateway's metrics, as a Prometheus server would. */
+  private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
+
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(30);
   private static final int COMMANDS_PER_SECOND = 5;
 
@@ -110,6 +117,20 @@ final class LoadRun {
       Thread.sleep(20);
     }
     long firstPublish = consumer.firstReceivedMillis() - gateway.started().toEpochMilli();
+    // as a Prometheus server does, all along: the first scrape's compilation falls in the warm-up,
+    // and
+    // the steady cost of being scraped in the window
+    ScheduledExecutorService scraper =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "metrics-scraper");
+              thread.setDaemon(true);
+              return thread;
+            });
+    if (profile.trusted()) {
+      scraper.scheduleWithFixedDelay(
+          () -> scrapeQuietly(observePort), 0, SCRAPE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
     if (workload.kind() == Workload.Kind.WRITEBACK && profile.trusted()) {
       // the command path warms up as the telemetry path does; these commands are not counted
       new CommandDriver(pki, consumer, PlantFiles.deviceIds(workload))
@@ -164,6 +185,7 @@ final class LoadRun {
             : -1;
     long endRss = gateway.residentBytes();
     long peakRss = gateway.peakResidentBytes();
+    scraper.shutdownNow();
     gateway.close();
     long lost = -1;
     if (profile == Profile.BARE) {
@@ -298,6 +320,14 @@ final class LoadRun {
         .mapToLong(line -> Long.parseLong(line.substring(line.indexOf('=') + 1).strip()))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("the bare pipeline did not report its count"));
+  }
+
+  private void scrapeQuietly(int port) {
+    try {
+      metric(port, "trustbridge_outbox_depth");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private long outboxDepth(Profile profile, int port) throws InterruptedException {
