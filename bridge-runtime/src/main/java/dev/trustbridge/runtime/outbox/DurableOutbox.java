@@ -307,8 +307,18 @@ public final class DurableOutbox implements Outbox {
       }
       // no more than the window has room for: envelopes of thousands of samples are 100 KB and
       // more, and what is read waits in memory until it is published
-      List<StoredRecord> records =
-          store.read(reader, uplink, cursor, Math.max(1, window.availablePermits()));
+      int room = Math.max(1, window.availablePermits());
+      List<StoredRecord.Fresh> fresh = account.takeFresh(cursor, room);
+      if (fresh != null) {
+        if (fresh.isEmpty()) {
+          failures = 0;
+          awaitAppended();
+        } else {
+          cursor = sendFresh(fresh, cursor);
+        }
+        continue;
+      }
+      List<StoredRecord> records = store.read(reader, uplink, cursor, room);
       if (records.isEmpty()) {
         failures = 0;
         awaitAppended();
@@ -325,6 +335,24 @@ public final class DurableOutbox implements Outbox {
     }
   }
 
+  /**
+   * Publishes records taken from memory, as far as the window and the uplink let it; returns the
+   * cursor after the last one published.
+   */
+  private long sendFresh(List<StoredRecord.Fresh> fresh, long cursor) {
+    for (StoredRecord.Fresh record : fresh) {
+      if (!running || failure.get() != null || !acquireWindow()) {
+        // the rest were taken from memory and not published: read them from the store
+        account.uncover(fresh.get(fresh.size() - 1).sent().id());
+        break;
+      }
+      cursor = record.sent().id();
+      lastSent.set(cursor);
+      send(record.sent(), record.topic(), record.envelope());
+    }
+    return cursor;
+  }
+
   private void publish(StoredRecord record) {
     Optional<byte[]> envelope = store.open(record);
     if (envelope.isEmpty()) {
@@ -333,10 +361,13 @@ public final class DurableOutbox implements Outbox {
       return;
     }
     // what waits for the PUBACK keeps the record without its ciphertext
-    StoredRecord.Sent inFlight = record.sent();
+    send(record.sent(), record.topic(), envelope.get());
+  }
+
+  private void send(StoredRecord.Sent inFlight, String topic, byte[] envelope) {
     CompletableFuture<Void> sent;
     try {
-      sent = publisher.publish(record.topic(), envelope.get(), SigningEncoder.CONTENT_TYPE);
+      sent = publisher.publish(topic, envelope, SigningEncoder.CONTENT_TYPE);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -362,6 +393,8 @@ public final class DurableOutbox implements Outbox {
     store.flush().join();
     Throwable error = failure.get();
     long from = firstFailed.getAndSet(Long.MAX_VALUE);
+    // what was taken from memory and sent is read from the store again from the first failure on
+    account.uncover(lastSent.get());
     failure.set(null);
     long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(failures, 10));
     LOG.warn(

@@ -25,14 +25,17 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -70,9 +73,28 @@ public final class OutboxStore implements AutoCloseable {
   // signed and not yet committed: 16 envelopes of 1,000 samples, 4 MB with their ciphertexts
   static final int MAX_PENDING_SAMPLES = 16_384;
   private static final long MAX_RETRY_DELAY_MS = 5_000;
+  // how long operations wait for company before their commit; see gather
+  static final long DELIVERIES_WAIT_MS = 100;
+  static final long APPENDS_GAP_MS = 2;
+  static final long APPENDS_WAIT_MS = 10;
+  // envelopes committed and kept in the clear for the forwarder, per uplink
+  static final long FRESH_MAX_BYTES = 4L << 20;
 
   /** What a record costs besides its ciphertext and topic: ids, numbers, nonce, index entry. */
   static final int ROW_OVERHEAD = 64;
+
+  private static final String INSERT_RECORD =
+      "INSERT INTO records (uplink, device, seq, topic, accepted_ms, nonce, ciphertext,"
+          + " dropped_from, dropped_to, dropped_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String ADVANCE_STREAM =
+      "INSERT INTO streams (device, seq, hash) VALUES (?, ?, ?)"
+          + " ON CONFLICT (device) DO UPDATE SET seq = excluded.seq,"
+          + " hash = excluded.hash WHERE excluded.seq > streams.seq";
+  private static final String LAST_ID = "SELECT last_insert_rowid()";
+  private static final String DELETE_RECORD = "DELETE FROM records WHERE id = ?";
+  private static final String ADD_TO_COUNTER =
+      "INSERT INTO counters (uplink, name, value) VALUES (?, ?, ?)"
+          + " ON CONFLICT (uplink, name) DO UPDATE SET value = value + excluded.value";
 
   private static final String SCHEMA =
       """
@@ -101,12 +123,16 @@ public final class OutboxStore implements AutoCloseable {
   private final FileLock lock;
   // the writer's; replaced after a failed write, whose transaction SQLite may have ended itself
   private Connection connection;
+  // the writer's statements on that connection, prepared once each
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final byte[] noncePrefix;
   private final AtomicLong nonceCounter = new AtomicLong();
   private final BlockingQueue<Operation> queue = new LinkedBlockingQueue<>();
   private final Semaphore pendingSamples = new Semaphore(MAX_PENDING_SAMPLES, true);
   private final Map<String, Object> deviceLocks = new ConcurrentHashMap<>();
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+  // records up to this id were stored before this open; later ones are new to every forwarder
+  private long lastIdAtOpen;
   private final Thread writer;
   private volatile boolean closing;
   private volatile boolean writeFailing;
@@ -218,6 +244,11 @@ public final class OutboxStore implements AutoCloseable {
   }
 
   private void loadAccounts() throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM records")) {
+      rows.next();
+      lastIdAtOpen = rows.getLong(1);
+    }
     try (PreparedStatement statement =
             connection.prepareStatement(
                 "SELECT uplink, COUNT(*), SUM(length(ciphertext) + length(topic)) FROM records"
@@ -355,7 +386,7 @@ public final class OutboxStore implements AutoCloseable {
   // ---- used by DurableOutbox and OutboxStreamState ----
 
   Account account(String uplink) {
-    return accounts.computeIfAbsent(uplink, ignored -> new Account());
+    return accounts.computeIfAbsent(uplink, ignored -> new Account(lastIdAtOpen));
   }
 
   /** The monitor that keeps signing and appending of one device in one order. */
@@ -410,9 +441,9 @@ public final class OutboxStore implements AutoCloseable {
             .putLong(nonceCounter.incrementAndGet())
             .array();
     String device = envelope.stream().device();
+    byte[] plaintext = envelope.bytes();
     byte[] ciphertext =
-        dataKey.encrypt(
-            nonce, envelope.bytes(), associatedData(uplink, device, envelope.seq(), topic));
+        dataKey.encrypt(nonce, plaintext, associatedData(uplink, device, envelope.seq(), topic));
     Append append =
         new Append(
             uplink,
@@ -423,10 +454,10 @@ public final class OutboxStore implements AutoCloseable {
             clock.millis(),
             nonce,
             ciphertext,
-            notice,
-            new CompletableFuture<>());
+            plaintext,
+            notice);
     queue.add(append);
-    return append.done;
+    return append.done();
   }
 
   /** A read-only connection for one drainer. */
@@ -573,6 +604,7 @@ public final class OutboxStore implements AutoCloseable {
         continue;
       }
       queue.drainTo(group, MAX_GROUP - 1);
+      gather(group);
       boolean stop = group.removeIf(operation -> operation instanceof Stop);
       if (!group.isEmpty()) {
         commit(group);
@@ -580,6 +612,46 @@ public final class OutboxStore implements AutoCloseable {
       if (stop) {
         return;
       }
+    }
+  }
+
+  /**
+   * Lets a group gather company before its commit, so that one disk sync serves many operations.
+   * Deletions of delivered records alone wait up to {@link #DELIVERIES_WAIT_MS}: a crash that loses
+   * one only sends its record again. Appends wait while more keep coming, {@link #APPENDS_GAP_MS}
+   * for the next and {@link #APPENDS_WAIT_MS} in all: the envelopes of one poll are signed one
+   * after the other. Anything else is committed at once.
+   */
+  private void gather(List<Operation> group) {
+    long started = System.nanoTime();
+    int looked = 0;
+    boolean appends = false;
+    while (group.size() < MAX_GROUP) {
+      for (; looked < group.size(); looked++) {
+        Operation operation = group.get(looked);
+        if (operation instanceof Append) {
+          appends = true;
+        } else if (!(operation instanceof Delete)) {
+          return;
+        }
+      }
+      long wait =
+          appends
+              ? Math.min(
+                  TimeUnit.MILLISECONDS.toNanos(APPENDS_GAP_MS),
+                  started + TimeUnit.MILLISECONDS.toNanos(APPENDS_WAIT_MS) - System.nanoTime())
+              : started + TimeUnit.MILLISECONDS.toNanos(DELIVERIES_WAIT_MS) - System.nanoTime();
+      Operation next;
+      try {
+        next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (next == null) {
+        return;
+      }
+      group.add(next);
+      queue.drainTo(group, MAX_GROUP - group.size());
     }
   }
 
@@ -639,19 +711,15 @@ public final class OutboxStore implements AutoCloseable {
     if (counters.isEmpty()) {
       return;
     }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO counters (uplink, name, value) VALUES (?, ?, ?)"
-                + " ON CONFLICT (uplink, name) DO UPDATE SET value = value + excluded.value")) {
-      for (Map.Entry<String, Long> counter : counters.entrySet()) {
-        int split = counter.getKey().indexOf('\n');
-        statement.setString(1, counter.getKey().substring(0, split));
-        statement.setString(2, counter.getKey().substring(split + 1));
-        statement.setLong(3, counter.getValue());
-        statement.addBatch();
-      }
-      statement.executeBatch();
+    PreparedStatement statement = statement(ADD_TO_COUNTER);
+    for (Map.Entry<String, Long> counter : counters.entrySet()) {
+      int split = counter.getKey().indexOf('\n');
+      statement.setString(1, counter.getKey().substring(0, split));
+      statement.setString(2, counter.getKey().substring(split + 1));
+      statement.setLong(3, counter.getValue());
+      statement.addBatch();
     }
+    statement.executeBatch();
   }
 
   private static boolean isDiskFull(Throwable e) {
@@ -670,6 +738,7 @@ public final class OutboxStore implements AutoCloseable {
 
   /** Rolls back, and starts the next attempt on a fresh connection in a known state. */
   private void rollbackQuietly() {
+    closeStatements();
     try {
       connection.rollback();
     } catch (SQLException e) {
@@ -688,6 +757,27 @@ public final class OutboxStore implements AutoCloseable {
       // the next attempt fails on the closed connection and comes back here
       LOG.debug("outbox reconnect failed file={} error=\"{}\"", file, e.getMessage());
     }
+  }
+
+  /** The writer's statement for {@code sql}, prepared on its connection the first time. */
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
+    }
+    return statement;
+  }
+
+  private void closeStatements() {
+    for (PreparedStatement statement : statements.values()) {
+      try {
+        statement.close();
+      } catch (SQLException e) {
+        LOG.debug("outbox statement close failed file={} error=\"{}\"", file, e.getMessage());
+      }
+    }
+    statements.clear();
   }
 
   private static void sleepQuietly(long millis) {
@@ -738,6 +828,7 @@ public final class OutboxStore implements AutoCloseable {
       writer.interrupt();
     } else {
       checkpointQuietly();
+      closeStatements();
     }
     closeQuietly(connection, lockChannel);
     LOG.info("outbox store closed file={}", file);
@@ -788,57 +879,85 @@ public final class OutboxStore implements AutoCloseable {
     default void failed(Exception error) {}
   }
 
-  private record Append(
-      String uplink,
-      String device,
-      long seq,
-      String hash,
-      String topic,
-      long acceptedMs,
-      byte[] nonce,
-      byte[] ciphertext,
-      Optional<DroppedEnvelopes> notice,
-      CompletableFuture<Void> done)
-      implements Operation {
+  /** An envelope to store; once committed, it is handed to its uplink's forwarder. */
+  private static final class Append implements Operation {
+    private final String uplink;
+    private final String device;
+    private final long seq;
+    private final String hash;
+    private final String topic;
+    private final long acceptedMs;
+    private final byte[] nonce;
+    private final byte[] ciphertext;
+    private final byte[] envelope;
+    private final Optional<DroppedEnvelopes> notice;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private long id;
+
+    Append(
+        String uplink,
+        String device,
+        long seq,
+        String hash,
+        String topic,
+        long acceptedMs,
+        byte[] nonce,
+        byte[] ciphertext,
+        byte[] envelope,
+        Optional<DroppedEnvelopes> notice) {
+      this.uplink = uplink;
+      this.device = device;
+      this.seq = seq;
+      this.hash = hash;
+      this.topic = topic;
+      this.acceptedMs = acceptedMs;
+      this.nonce = nonce;
+      this.ciphertext = ciphertext;
+      this.envelope = envelope;
+      this.notice = notice;
+    }
+
+    CompletableFuture<Void> done() {
+      return done;
+    }
 
     @Override
     public void apply(OutboxStore store, Map<String, Long> counters) throws SQLException {
-      try (PreparedStatement insert =
-              store.connection.prepareStatement(
-                  "INSERT INTO records (uplink, device, seq, topic, accepted_ms, nonce, ciphertext,"
-                      + " dropped_from, dropped_to, dropped_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement position =
-              store.connection.prepareStatement(
-                  "INSERT INTO streams (device, seq, hash) VALUES (?, ?, ?)"
-                      + " ON CONFLICT (device) DO UPDATE SET seq = excluded.seq,"
-                      + " hash = excluded.hash WHERE excluded.seq > streams.seq")) {
-        insert.setString(1, uplink);
-        insert.setString(2, device);
-        insert.setLong(3, seq);
-        insert.setString(4, topic);
-        insert.setLong(5, acceptedMs);
-        insert.setBytes(6, nonce);
-        insert.setBytes(7, ciphertext);
-        if (notice.isPresent()) {
-          insert.setLong(8, notice.get().fromSeq());
-          insert.setLong(9, notice.get().toSeq());
-          insert.setLong(10, notice.get().count());
-        } else {
-          insert.setNull(8, Types.INTEGER);
-          insert.setNull(9, Types.INTEGER);
-          insert.setNull(10, Types.INTEGER);
-        }
-        insert.executeUpdate();
-        position.setString(1, device);
-        position.setLong(2, seq);
-        position.setString(3, hash);
-        position.executeUpdate();
+      PreparedStatement insert = store.statement(INSERT_RECORD);
+      insert.setString(1, uplink);
+      insert.setString(2, device);
+      insert.setLong(3, seq);
+      insert.setString(4, topic);
+      insert.setLong(5, acceptedMs);
+      insert.setBytes(6, nonce);
+      insert.setBytes(7, ciphertext);
+      if (notice.isPresent()) {
+        insert.setLong(8, notice.get().fromSeq());
+        insert.setLong(9, notice.get().toSeq());
+        insert.setLong(10, notice.get().count());
+      } else {
+        insert.setNull(8, Types.INTEGER);
+        insert.setNull(9, Types.INTEGER);
+        insert.setNull(10, Types.INTEGER);
       }
+      insert.executeUpdate();
+      try (ResultSet rows = store.statement(LAST_ID).executeQuery()) {
+        rows.next();
+        id = rows.getLong(1);
+      }
+      PreparedStatement position = store.statement(ADVANCE_STREAM);
+      position.setString(1, device);
+      position.setLong(2, seq);
+      position.setString(3, hash);
+      position.executeUpdate();
     }
 
     @Override
     public void committed(OutboxStore store) {
-      store.account(uplink).added(size(), 1);
+      Account account = store.account(uplink);
+      account.committed(
+          new StoredRecord.Fresh(new StoredRecord.Sent(id, uplink, size()), topic, envelope));
+      account.added(size(), 1);
       done.complete(null);
     }
 
@@ -855,12 +974,10 @@ public final class OutboxStore implements AutoCloseable {
   private record Delete(StoredRecord.Sent record) implements Operation {
     @Override
     public void apply(OutboxStore store, Map<String, Long> counters) throws SQLException {
-      try (PreparedStatement delete =
-          store.connection.prepareStatement("DELETE FROM records WHERE id = ?")) {
-        delete.setLong(1, record.id());
-        if (delete.executeUpdate() == 1) {
-          Counter.add(counters, record.uplink(), Counter.DELIVERED, 1);
-        }
+      PreparedStatement delete = store.statement(DELETE_RECORD);
+      delete.setLong(1, record.id());
+      if (delete.executeUpdate() == 1) {
+        Counter.add(counters, record.uplink(), Counter.DELIVERED, 1);
       }
     }
 
@@ -874,19 +991,18 @@ public final class OutboxStore implements AutoCloseable {
     @Override
     public void apply(OutboxStore store, Map<String, Long> counters) throws SQLException {
       try (PreparedStatement copy =
-              store.connection.prepareStatement(
-                  "INSERT OR REPLACE INTO quarantine SELECT id, uplink, device, seq, topic,"
-                      + " accepted_ms, nonce, ciphertext, ?, ? FROM records WHERE id = ?");
-          PreparedStatement delete =
-              store.connection.prepareStatement("DELETE FROM records WHERE id = ?")) {
+          store.connection.prepareStatement(
+              "INSERT OR REPLACE INTO quarantine SELECT id, uplink, device, seq, topic,"
+                  + " accepted_ms, nonce, ciphertext, ?, ? FROM records WHERE id = ?")) {
         copy.setLong(1, quarantinedMs);
         copy.setString(2, "authentication failed");
         copy.setLong(3, record.id());
         copy.executeUpdate();
-        delete.setLong(1, record.id());
-        if (delete.executeUpdate() == 1) {
-          Counter.add(counters, record.uplink(), Counter.TAMPERED, 1);
-        }
+      }
+      PreparedStatement delete = store.statement(DELETE_RECORD);
+      delete.setLong(1, record.id());
+      if (delete.executeUpdate() == 1) {
+        Counter.add(counters, record.uplink(), Counter.TAMPERED, 1);
       }
     }
 
@@ -972,14 +1088,12 @@ public final class OutboxStore implements AutoCloseable {
           }
         }
       }
-      try (PreparedStatement delete =
-          store.connection.prepareStatement("DELETE FROM records WHERE id = ?")) {
-        for (StoredRecord record : chosen) {
-          delete.setLong(1, record.id());
-          delete.addBatch();
-        }
-        delete.executeBatch();
+      PreparedStatement delete = store.statement(DELETE_RECORD);
+      for (StoredRecord record : chosen) {
+        delete.setLong(1, record.id());
+        delete.addBatch();
       }
+      delete.executeBatch();
       if (!chosen.isEmpty()) {
         Counter.add(counters, uplink, Counter.DROPPED_PREFIX + reason, chosen.size());
       }
@@ -989,9 +1103,9 @@ public final class OutboxStore implements AutoCloseable {
     @Override
     public void committed(OutboxStore store) {
       if (!dropped.isEmpty()) {
-        store
-            .account(uplink)
-            .removed(dropped.stream().mapToLong(StoredRecord::size).sum(), dropped.size());
+        Account account = store.account(uplink);
+        account.forget(dropped);
+        account.removed(dropped.stream().mapToLong(StoredRecord::size).sum(), dropped.size());
       }
       done.complete(dropped);
     }
@@ -1055,11 +1169,24 @@ public final class OutboxStore implements AutoCloseable {
     public void apply(OutboxStore store, Map<String, Long> counters) {}
   }
 
-  /** An uplink's share of the store, kept in memory for the bounds. */
+  /**
+   * An uplink's share of the store, kept in memory for the bounds, and the envelopes just
+   * committed, kept in the clear for the uplink's forwarder so that it need not read back and
+   * decrypt what it publishes right away. Those stay in the store until their PUBACK like any
+   * other.
+   */
   static final class Account {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong depth = new AtomicLong();
     private final BlockingQueue<Boolean> appended = new LinkedBlockingQueue<>(1);
+    private final ArrayDeque<StoredRecord.Fresh> fresh = new ArrayDeque<>();
+    private long freshBytes;
+    // every stored record after this id that the forwarder has not taken is in fresh
+    private long coveredAfter;
+
+    Account(long coveredAfter) {
+      this.coveredAfter = coveredAfter;
+    }
 
     long bytes() {
       return bytes.get();
@@ -1097,6 +1224,62 @@ public final class OutboxStore implements AutoCloseable {
     /** Waits until something was appended since the last call, or the time is up. */
     void awaitAppended(long millis) throws InterruptedException {
       appended.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Keeps a record just committed for the forwarder; when the forwarder is so far behind that
+     * they would exceed {@link #FRESH_MAX_BYTES}, it reads them from the store instead.
+     */
+    synchronized void committed(StoredRecord.Fresh record) {
+      if (freshBytes + record.envelope().length > FRESH_MAX_BYTES) {
+        fresh.clear();
+        freshBytes = 0;
+        coveredAfter = record.sent().id();
+        return;
+      }
+      fresh.add(record);
+      freshBytes += record.envelope().length;
+    }
+
+    /**
+     * Up to {@code limit} records committed after {@code cursor}, taken from memory; {@code null}
+     * when some of them are only in the store, which the forwarder then reads.
+     */
+    synchronized List<StoredRecord.Fresh> takeFresh(long cursor, int limit) {
+      if (cursor < coveredAfter) {
+        return null;
+      }
+      List<StoredRecord.Fresh> taken = new ArrayList<>(Math.min(limit, fresh.size()));
+      while (!fresh.isEmpty() && taken.size() < limit) {
+        StoredRecord.Fresh record = fresh.poll();
+        freshBytes -= record.envelope().length;
+        if (record.sent().id() > cursor) {
+          taken.add(record);
+        }
+      }
+      return taken;
+    }
+
+    /**
+     * The records up to {@code id} are to be read from the store again: the forwarder took some of
+     * them and did not get them acknowledged.
+     */
+    synchronized void uncover(long id) {
+      coveredAfter = Math.max(coveredAfter, id);
+    }
+
+    /** Dropped records are not sent. */
+    synchronized void forget(List<StoredRecord> dropped) {
+      Set<Long> ids = new HashSet<>();
+      dropped.forEach(record -> ids.add(record.id()));
+      fresh.removeIf(
+          record -> {
+            boolean gone = ids.contains(record.sent().id());
+            if (gone) {
+              freshBytes -= record.envelope().length;
+            }
+            return gone;
+          });
     }
   }
 }

@@ -39,4 +39,14 @@ record StoredRecord(
    * @param size what it counts against the outbox's bound
    */
   record Sent(long id, String uplink, long size) {}
+
+  /**
+   * A record just committed, with its envelope in the clear, handed to the forwarder without being
+   * read back from the store.
+   *
+   * @param sent what settling it after its publish needs
+   * @param topic where it is published
+   * @param envelope the envelope's bytes
+   */
+  record Fresh(Sent sent, String topic, byte[] envelope) {}
 }
