@@ -34,10 +34,24 @@ public final class CountingEnvelopeSigner implements EnvelopeSigner {
   public Envelope sign(String device, List<EnvelopeSample> samples) throws EnvelopeException {
     Envelope envelope = signer.sign(device, samples);
     envelopes(device, "samples").increment();
-    // one meter update per quality and envelope, not per sample: envelopes hold thousands
+    // one meter update per quality and envelope, not per sample: envelopes hold thousands, and
+    // runs of one quality are counted without a map lookup each
     Map<String, Integer> byQuality = new HashMap<>(4);
+    String runQuality = null;
+    int run = 0;
     for (EnvelopeSample sample : samples) {
-      byQuality.merge(sample.quality(), 1, Integer::sum);
+      if (run > 0 && sample.quality().equals(runQuality)) {
+        run++;
+        continue;
+      }
+      if (run > 0) {
+        byQuality.merge(runQuality, run, Integer::sum);
+      }
+      runQuality = sample.quality();
+      run = 1;
+    }
+    if (run > 0) {
+      byQuality.merge(runQuality, run, Integer::sum);
     }
     byQuality.forEach(
         (quality, count) ->
