@@ -289,6 +289,8 @@ public final class DurableOutbox implements Outbox {
   }
 
   private void drain(Connection reader) throws SQLException {
+    // a forwarder started again reads what an earlier one sent without its PUBACK from the store
+    account.uncover(lastSent.get());
     long cursor = 0;
     long nextExpiryCheck = 0;
     int failures = 0;
