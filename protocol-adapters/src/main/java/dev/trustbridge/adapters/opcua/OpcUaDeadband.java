@@ -9,6 +9,9 @@ package dev.trustbridge.adapters.opcua;
  */
 public record OpcUaDeadband(Type type, double value) {
 
+  // one for all tags: a gateway may subscribe to a hundred thousand
+  private static final OpcUaDeadband NONE = new OpcUaDeadband(Type.NONE, 0);
+
   /** The kinds of deadband OPC UA defines. */
   public enum Type {
     NONE,
@@ -31,6 +34,6 @@ public record OpcUaDeadband(Type type, double value) {
 
   /** Every change is reported. */
   public static OpcUaDeadband none() {
-    return new OpcUaDeadband(Type.NONE, 0);
+    return NONE;
   }
 }
