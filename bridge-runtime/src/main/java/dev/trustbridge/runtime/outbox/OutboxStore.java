@@ -74,9 +74,9 @@ public final class OutboxStore implements AutoCloseable {
   static final int MAX_PENDING_SAMPLES = 16_384;
   private static final long MAX_RETRY_DELAY_MS = 5_000;
   // how long operations wait for company before their commit; see gather
-  static final long DELIVERIES_WAIT_MS = 100;
-  static final long APPENDS_GAP_MS = 2;
-  static final long APPENDS_WAIT_MS = 10;
+  private static final long DELIVERIES_WAIT_MS = 100;
+  private static final long APPENDS_GAP_MS = 2;
+  private static final long APPENDS_WAIT_MS = 10;
   // envelopes committed and kept in the clear for the forwarder, per uplink
   static final long FRESH_MAX_BYTES = 4L << 20;
 
