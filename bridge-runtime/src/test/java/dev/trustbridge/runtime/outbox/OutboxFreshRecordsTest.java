@@ -17,10 +17,7 @@ class OutboxFreshRecordsTest {
 
   @Test
   void recordsCommittedAfterTheOpen_areTakenFromMemoryInOrder_onlyThoseAfterTheCursor() {
-    Account account = new Account(10);
-    account.committed(fresh(11, 100));
-    account.committed(fresh(12, 100));
-    account.committed(fresh(13, 100));
+    Account account = committed(10, 11, 12, 13);
 
     assertThat(account.takeFresh(9, 10))
         .as("record 10 was stored before the open: only the store has it")
@@ -32,10 +29,7 @@ class OutboxFreshRecordsTest {
 
   @Test
   void recordsTakenAndNotAcknowledged_areReadFromTheStoreAgain() {
-    Account account = new Account(0);
-    account.committed(fresh(1, 100));
-    account.committed(fresh(2, 100));
-    account.committed(fresh(3, 100));
+    Account account = committed(0, 1, 2, 3);
     assertThat(ids(account.takeFresh(0, 10))).containsExactly(1L, 2L, 3L);
 
     // the publish of 2 failed: the forwarder goes back to 1 and 2 and 3 must come again
@@ -62,14 +56,20 @@ class OutboxFreshRecordsTest {
 
   @Test
   void droppedRecords_areNotTakenFromMemory() {
-    Account account = new Account(0);
-    account.committed(fresh(1, 100));
-    account.committed(fresh(2, 100));
-    account.committed(fresh(3, 100));
+    Account account = committed(0, 1, 2, 3);
 
     account.forget(List.of(stored(1), stored(2)));
 
     assertThat(ids(account.takeFresh(0, 10))).containsExactly(3L);
+  }
+
+  /** An account opened after record {@code coveredAfter}, then small records committed. */
+  private static Account committed(long coveredAfter, long... ids) {
+    Account account = new Account(coveredAfter);
+    for (long id : ids) {
+      account.committed(fresh(id, 100));
+    }
+    return account;
   }
 
   private static StoredRecord.Fresh fresh(long id, int size) {
