@@ -118,8 +118,7 @@ final class LoadRun {
     }
     long firstPublish = consumer.firstReceivedMillis() - gateway.started().toEpochMilli();
     // as a Prometheus server does, all along: the first scrape's compilation falls in the warm-up,
-    // and
-    // the steady cost of being scraped in the window
+    // and the steady cost of being scraped in the window
     ScheduledExecutorService scraper =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
